@@ -1,0 +1,127 @@
+"""What the engine answers: per flow the pathway, obligations, every rule checked, headroom and
+what is missing; per handler the aggregate view. `--format json` emits `DecisionSet` and is the
+stable machine interface (see docs/json-output.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ftzlist.schema.common import Citation, Pathway, Status, Text
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Check(Out):
+    """One rule the engine evaluated, fired or not, with the facts it read."""
+
+    list_id: str
+    rule_id: str
+    level: str
+    pathway: Pathway | None
+    outcome: Literal["fired", "not_fired", "unknown", "lifted", "overridden"]
+    data_item: str | None = None
+    citation: Citation
+    status: Status = "V"
+    facts: dict[str, Any] = Field(default_factory=dict)
+    reason: str
+
+
+class ObligationOut(Out):
+    id: str
+    pathway: Pathway | None = None
+    text: Text
+    list_id: str
+    rule_id: str
+    procedure: str | None = None
+    citation: Citation
+
+
+class Headroom(Out):
+    """Distance to the next threshold on one person axis."""
+
+    list_id: str
+    group: str
+    data_item: str | None
+    persons: int
+    current: Pathway
+    next_threshold: int | None
+    next_pathway: Pathway | None
+    remaining: int | None
+    label: str
+
+
+class Missing(Out):
+    """A fact or list part that would settle an undetermined answer."""
+
+    field: str
+    why: str
+
+
+class Conflict(Out):
+    rules: list[str]
+    pathways: list[Pathway]
+    resolution: str
+
+
+class ItemDecision(Out):
+    data_item: str
+    category: str
+    sensitive: bool | None
+    persons: int | None
+    pathway: Pathway
+    regime: str = Field(description="List whose rules decided this item.")
+    deciding_rules: list[str]
+
+
+class FlowDecision(Out):
+    flow_id: str
+    scenario: str | None
+    pathway: Pathway
+    lower_bound: Pathway | None = Field(None, description="When undetermined: the least it needs anyway.")
+    items: list[ItemDecision]
+    obligations: list[ObligationOut]
+    checks: list[Check]
+    headroom: list[Headroom]
+    missing: list[Missing]
+    conflicts: list[Conflict]
+    warnings: list[str]
+    alternatives: list[str] = Field(default_factory=list, description="Lighter lawful paths via other lists.")
+
+
+class HandlerTotals(Out):
+    """The national aggregate: persons summed across flows the national ladder counts."""
+
+    persons_non_sensitive: int | None
+    persons_sensitive: int | None
+    excluded_exempt_flows: list[str]
+    pathway: Pathway
+    headroom: list[Headroom]
+
+
+class ListRef(Out):
+    id: str
+    family: str
+    title: Text
+    sha256: str
+    coverage_complete: bool
+
+
+class DecisionSet(Out):
+    engine_version: str
+    as_of: dt.date
+    input_sha256: str
+    lists: list[ListRef]
+    handler: str
+    governing_lists: list[str]
+    flows: list[FlowDecision]
+    handler_totals: HandlerTotals
+    summary: dict[str, int]
+
+    @property
+    def determined(self) -> bool:
+        return all(f.pathway != Pathway.undetermined for f in self.flows)

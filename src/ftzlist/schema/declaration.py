@@ -1,0 +1,103 @@
+"""What a handler declares: who it is and what it sends abroad.
+
+Unknown facts stay `None` (unknown is not false): the engine then answers `undetermined` and names
+the fact. Cross-references (category, scenario, zone ids) are checked against the vocabularies by
+`ftzlist.loader`, which can name the nearest valid ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, StrictInt, field_validator, model_validator
+
+from ftzlist.schema.common import Id, Sensitivity, Strict
+
+
+class Holdings(Strict):
+    """What the handler holds in China (not what it exports), for important-data reference rules."""
+
+    persons_pi: StrictInt | None = Field(None, ge=0, description="Persons whose non-sensitive PI it holds.")
+    persons_sensitive: StrictInt | None = Field(None, ge=0)
+    persons_sensitive_accounts_or_medical: StrictInt | None = Field(
+        None, ge=0, description="Persons whose bank/insurance/registered accounts or diagnosis data it holds."
+    )
+
+
+class Handler(Strict):
+    name: str = Field(min_length=1)
+    uscc: str | None = Field(None, description="Unified social credit code (GB 32100), validated.")
+    zone: Id | None = Field(None, description="Zone of registration; None = outside every zone.")
+    area: Id | None = None
+    sector: Id | None = None
+    enterprise_type: Id | None = None
+    ciio: bool | None = Field(None, description="Critical information infrastructure operator.")
+    holdings: Holdings | None = None
+    penalties_past_2y: list[str] | None = Field(None, description="Penalties or investigations; [] = none.")
+
+    @field_validator("uscc")
+    @classmethod
+    def _valid_uscc(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        from ftzlist.identifiers.uscc import validate_uscc
+
+        return validate_uscc(v)
+
+
+class Recipient(Strict):
+    name: str = Field(min_length=1)
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2.")
+
+
+class DataItem(Strict):
+    """One kind of data in a flow, about one kind of person."""
+
+    id: Id | None = None
+    category: Id = Field(description="Taxonomy id; sensitivity follows from it unless stated.")
+    subject: Id | None = Field(None, description="Subject type id; None = not stated.")
+    sensitive: bool | None = Field(None, description="Override; None = follow the category (PIPL Art. 28).")
+    persons: StrictInt | None = Field(None, ge=0, description="De-duplicated persons, cumulative this year.")
+    records: StrictInt | None = Field(None, ge=0)
+    important_data: bool | None = Field(None, description="Notified or published as important data (CBDF Art. 2).")
+    core_data: bool | None = None
+    export_controlled: bool | None = None
+    cleared: list[Id] = Field(default_factory=list, description="Clearances held, e.g. hgr_cleared.")
+    anonymised: bool = False
+    suggested: bool = Field(False, description="Drafted by `ftzlist scan`, not yet reviewed by a person.")
+    persons_source: str | None = Field(None, description="Where the persons figure comes from (e.g. a count run).")
+
+
+class Flow(Strict):
+    id: Id
+    scenario: Id | None = Field(None, description="Scenario id, e.g. pharma.pharmacovigilance.")
+    recipient: Recipient
+    purpose: str = Field(min_length=1)
+    exemption: Id | None = Field(None, description="Exemption ground claimed, e.g. contract_necessity.")
+    data: list[DataItem] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_item_ids(self) -> Flow:
+        ids = [d.id for d in self.data if d.id]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"flow {self.id}: data item ids repeat")
+        return self
+
+
+class Declaration(Strict):
+    version: Literal[1] = 1
+    as_of: dt.date | None = Field(None, description="Assessment date; the CLI's --as-of overrides it.")
+    handler: Handler
+    flows: list[Flow] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_flow_ids(self) -> Declaration:
+        ids = [f.id for f in self.flows]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"flow ids repeat: {', '.join(dupes)}")
+        return self
+
+
+__all__ = ["DataItem", "Declaration", "Flow", "Handler", "Holdings", "Recipient", "Sensitivity"]

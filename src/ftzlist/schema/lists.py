@@ -1,0 +1,274 @@
+"""The law as data: one `ListFile` per list version (the national baseline included).
+
+A list says whom it binds (zone, areas, sectors, enterprise types), when, by what procedure, how
+persons are counted, and its items: each item is one rule with a stable id, the data it catches,
+the pathway it requires and a citation. The engine reads these; it knows no zone, sector or scenario.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from ftzlist.schema.common import Citation, DataClass, Id, Pathway, Sensitivity, Status, Strict, Text
+
+Level = Literal["override", "exemption", "zone", "base"]
+"""Rank of an item. The national list's `precedence` orders the levels, strongest first."""
+
+Marker = Literal["important_data", "core_data", "export_controlled"]
+"""Facts a declared data item can carry (notified/published important data, national core data,
+export-controlled technical data)."""
+
+Predicate = Literal["no_personal_information", "no_important_data", "not_ciio"]
+"""Conditions an exemption ground checks on a flow (engine-known predicates)."""
+
+HoldingMetric = Literal["persons_pi", "persons_sensitive", "persons_sensitive_accounts_or_medical"]
+"""What a handler holds, for important-data reference rules (e.g. Fujian Part B)."""
+
+
+class Band(Strict):
+    """A half-open range of persons: `min` <= n < `max` (max None = no upper bound)."""
+
+    min: int = Field(0, ge=0)
+    max: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Band:
+        if self.max is not None and self.max <= self.min:
+            raise ValueError(f"band max {self.max} must be greater than min {self.min}")
+        return self
+
+    def contains(self, n: int) -> bool:
+        return n >= self.min and (self.max is None or n < self.max)
+
+    def __str__(self) -> str:
+        hi = f"<{self.max:,}" if self.max is not None else "+"
+        return f"{self.min:,}{hi}" if self.max is None else f"{self.min:,}–{hi}"
+
+
+class Holding(Strict):
+    """A handler-holdings condition: the handler holds at least `min` of `metric`."""
+
+    metric: HoldingMetric
+    min: int = Field(ge=1)
+
+
+class Item(Strict):
+    """One rule of a list. Every condition that is set must hold for the item to fire.
+
+    Persons are summed over every declared data item the item's other conditions catch (across
+    flows), which over-counts rather than under-counts where persons overlap.
+    """
+
+    id: Id
+    title: Text
+    level: Level = "zone"
+    pathway: Pathway
+    data_class: DataClass | None = Field(None, description="Only data items of this class; None = any.")
+    sectors: list[Id] | None = Field(None, description="Sectors the item is in; None = sector-independent.")
+    scenarios: list[Id] | None = Field(None, description="Scenarios; None = every scenario of its sectors.")
+    subjects: list[Id] | None = None
+    categories: list[Id] | None = Field(None, description="Taxonomy ids; descendants match too.")
+    sensitivity: Sensitivity | None = None
+    persons: Band | None = None
+    catch_all: bool = Field(False, description="Applies only when no specific item of the sector catches the data.")
+    ciio: bool | None = None
+    markers: list[Marker] = Field(default_factory=list)
+    holdings: list[Holding] = Field(default_factory=list, description="Any one suffices.")
+    lifted_by: list[Id] = Field(default_factory=list, description="Data-item clearances that lift it, e.g. hgr_cleared.")
+    group: Id | None = Field(None, description="Band group: items on one person axis, for headroom.")
+    citation: Citation
+    note: str | None = None
+    reading: str | None = Field(None, description="Interpretation taken where the source is ambiguous.")
+    status: Status = "V"
+
+
+class Exemption(Strict):
+    """An exemption ground a flow may claim (CBDF Arts. 3, 4, 5(1)-(3))."""
+
+    id: Id
+    ground: Id
+    name: Text
+    covers: Literal["all_data", "personal_information"]
+    requires: list[Predicate] = Field(default_factory=list)
+    citation: Citation
+    note: str | None = None
+
+
+class Step(Strict):
+    """A step of a procedure. `after` names the step (or event) whose day starts the count."""
+
+    id: Id
+    name: Text
+    actor: Literal["handler", "authority"]
+    after: Id | None = None
+    working_days: int | None = Field(None, ge=1, description="Within this many working days after `after`.")
+    before_export: bool = False
+    citation: Citation
+
+
+class Validity(Strict):
+    years: int = Field(ge=1)
+    from_step: Id
+    citation: Citation
+
+
+class Renewal(Strict):
+    working_days_before_expiry: int = Field(ge=1)
+    extends_years: int | None = None
+    citation: Citation
+
+
+class ChangeTrigger(Strict):
+    """A change to a filed flow; `material` ones need a fresh application."""
+
+    id: Id
+    name: Text
+    material: bool
+    citation: Citation
+
+
+class Procedure(Strict):
+    """How a pathway or the use of a list is carried out, in working days on the PRC calendar."""
+
+    id: Id
+    name: Text
+    model: Literal["pre_export_filing", "post_export_report", "security_assessment", "standard_contract_filing", "certification"]
+    serves: list[Pathway] = Field(description="Pathways (or list use, as `exempt`) this procedure carries out.")
+    steps: list[Step]
+    validity: Validity | None = None
+    renewal: Renewal | None = None
+    changes: list[ChangeTrigger] = Field(default_factory=list)
+    citation: Citation
+
+
+class CountingRule(Strict):
+    unit: Literal["natural_person"] = "natural_person"
+    deduplicated: bool = True
+    window: Literal["current_year", "previous_and_current_year"]
+    excluded_exemptions: list[Id] = Field(default_factory=list, description="Exemption ids not counted.")
+    citation: Citation
+
+
+class Obligation(Strict):
+    """A duty that attaches to a kind of export whatever the pathway (e.g. separate consent)."""
+
+    id: Id
+    text: Text
+    when: Literal["personal_information", "sensitive_personal_information", "list_relied_on", "any"]
+    citation: Citation
+
+
+class SectorScope(Strict):
+    """A sector the list covers, with the enterprise types it binds and those it excludes."""
+
+    sector: Id
+    enterprise_types: list[Id] | None = Field(None, description="None = every type of the sector.")
+    excludes: list[Text] = Field(default_factory=list, description="What the sector entry leaves out.")
+    scenarios: list[Id] | None = Field(None, description="Scenarios named by the list; None = all.")
+    notes: list[Text] = Field(default_factory=list)
+    citation: Citation
+
+
+class CatalogueEntry(Strict):
+    """An important-data catalogue entry (e.g. Fujian Part B: 13 categories, 40 sub-categories)."""
+
+    id: Id
+    number: int | None = None
+    category: Text
+    subcategory: Text
+    examples: Text
+    maps_to: list[Id] = Field(default_factory=list, description="Taxonomy ids this entry identifies.")
+    citation: Citation
+
+
+class Coverage(Strict):
+    """How much of the official text is encoded. Parts not encoded make dependent flows undetermined."""
+
+    complete: bool
+    missing: list[MissingPart] = Field(default_factory=list)
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Coverage:
+        if self.complete and self.missing:
+            raise ValueError("coverage.complete is true but parts are listed as missing")
+        return self
+
+
+class MissingPart(Strict):
+    id: Id
+    description: str
+    sectors: list[Id] | None = Field(None, description="Sectors whose flows it affects; None = all.")
+
+
+class Source(Strict):
+    title: str
+    url: str | None = None
+    status: Status = "V"
+
+
+class Scope(Strict):
+    """Whom the list binds: handlers registered in the zone (and these areas); None = nationwide."""
+
+    zone: Id | None = None
+    areas: list[Id] | None = None
+    description: Text
+
+
+class ListFile(Strict):
+    id: Id = Field(description="Stable id of this version, e.g. fujian-ftz-2025.")
+    family: Id = Field(description="Editions of one list share a family, e.g. fujian-ftz.")
+    kind: Literal["national", "negative_list", "positive_list"]
+    title: Text
+    issuers: list[Text]
+    issued: dt.date | None = None
+    effective_from: dt.date
+    effective_to: dt.date | None = Field(None, description="Last day in force; None = open.")
+    trial_until: dt.date | None = None
+    legal_basis: list[str] = Field(default_factory=list)
+    scale: str | None = None
+    scope: Scope
+    sources: list[Source]
+    status: Status = "V"
+    coverage: Coverage
+    precedence: list[Level] | None = Field(None, description="National list only: levels, strongest first.")
+    counting: CountingRule | None = None
+    off_list: Item | None = Field(None, description="What data in a covered sector that no item catches gets.")
+    references_other_lists: Citation | None = Field(None, description="Handlers may rely on other zones' lists.")
+    sectors: list[SectorScope] = Field(default_factory=list)
+    exemptions: list[Exemption] = Field(default_factory=list)
+    items: list[Item]
+    obligations: list[Obligation] = Field(default_factory=list)
+    procedures: list[Procedure] = Field(default_factory=list)
+    catalogue: list[CatalogueEntry] = Field(default_factory=list)
+    provisions: list[Provision] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> ListFile:
+        if self.effective_to is not None and self.effective_to < self.effective_from:
+            raise ValueError("effective_to is before effective_from")
+        ids = [i.id for i in self.items] + [e.id for e in self.exemptions]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate item ids: {', '.join(dupes)}")
+        return self
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+class Provision(Strict):
+    """An article of the measures kept for reference and citation (not itself a rule)."""
+
+    id: Id
+    ref: str
+    title: Text
+    summary: Text
+    status: Status = "V"
+
+
+Coverage.model_rebuild()
+ListFile.model_rebuild()
