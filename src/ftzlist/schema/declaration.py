@@ -18,7 +18,7 @@ from ftzlist.schema.common import Id, Sensitivity, Strict
 class Holdings(Strict):
     """What the handler holds in China (not what it exports), for important-data reference rules."""
 
-    persons_pi: StrictInt | None = Field(None, ge=0, description="Persons whose non-sensitive PI it holds.")
+    persons_pi: StrictInt | None = Field(None, ge=0, description="Persons whose personal information it holds.")
     persons_sensitive: StrictInt | None = Field(None, ge=0)
     persons_sensitive_accounts_or_medical: StrictInt | None = Field(
         None, ge=0, description="Persons whose bank/insurance/registered accounts or diagnosis data it holds."
@@ -41,9 +41,13 @@ class Handler(Strict):
     def _valid_uscc(cls, v: str | None) -> str | None:
         if v is None:
             return v
+        from ftzlist.errors import InputError
         from ftzlist.identifiers.uscc import validate_uscc
 
-        return validate_uscc(v)
+        try:
+            return validate_uscc(v)
+        except InputError as exc:
+            raise ValueError(str(exc)) from None
 
 
 class Recipient(Strict):
@@ -60,9 +64,9 @@ class DataItem(Strict):
     sensitive: bool | None = Field(None, description="Override; None = follow the category (PIPL Art. 28).")
     persons: StrictInt | None = Field(None, ge=0, description="De-duplicated persons, cumulative this year.")
     records: StrictInt | None = Field(None, ge=0)
-    important_data: bool | None = Field(None, description="Notified or published as important data (CBDF Art. 2).")
-    core_data: bool | None = None
-    export_controlled: bool | None = None
+    important_data: bool = Field(False, description="Notified or published as important data (CBDF Art. 2).")
+    core_data: bool = Field(False, description="National core data (Data Security Law Art. 21).")
+    export_controlled: bool = Field(False, description="Technical data on export-controlled items.")
     cleared: list[Id] = Field(default_factory=list, description="Clearances held, e.g. hgr_cleared.")
     anonymised: bool = False
     suggested: bool = Field(False, description="Drafted by `ftzlist scan`, not yet reviewed by a person.")

@@ -58,8 +58,23 @@ class Holding(Strict):
 class Item(Strict):
     """One rule of a list. Every condition that is set must hold for the item to fire.
 
-    Persons are summed over every declared data item the item's other conditions catch (across
-    flows), which over-counts rather than under-counts where persons overlap.
+    How the engine reads an item (docs/list-format.md has the full account):
+    - `data_class`, `sectors`, `scenarios`, `subjects`, `categories` (descendants match),
+      `sensitivity`, `ciio`, `markers` and `holdings` are conditions on the declared data item, its
+      flow and its handler. A condition on a fact the declaration leaves unknown makes the item
+      `unknown`, and the flow `undetermined` unless something stricter already decides it.
+    - `persons`: the band is tested against the persons summed over every declared data item (all
+      flows of the handler) that meets the item's other conditions, leaving out flows whose
+      exemption ground the list's counting rule excludes. Summing over-counts where persons overlap,
+      never under-counts. `ftzlist count` supplies de-duplicated figures.
+    - `catch_all`: considered only when no other item of the same list and data class catches the
+      data item on everything but persons (a scenario-specific band below its floor leaves the data
+      off the list; the catch-all does not pick it up).
+    - `level`: `override` items apply whatever else applies; `exemption` is the flow's claimed
+      ground; `zone` items apply to handlers the list binds, in place of the national `base` ladder.
+    - `group`: items on one person axis (e.g. tier 2 then tier 1 for one subject type); headroom is
+      the distance to the next item of the group, and two items of one group firing at once with
+      different pathways are reported as a conflict.
     """
 
     id: Id
@@ -199,9 +214,13 @@ class Coverage(Strict):
 
 
 class MissingPart(Strict):
+    """A part of the official text that is not encoded. A data item it could affect (its sector and
+    data class) cannot be called lighter than security assessment: it is `undetermined`."""
+
     id: Id
     description: str
     sectors: list[Id] | None = Field(None, description="Sectors whose flows it affects; None = all.")
+    data_classes: list[DataClass] | None = Field(None, description="Data classes it affects; None = all.")
 
 
 class Source(Strict):

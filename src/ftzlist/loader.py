@@ -1,0 +1,290 @@
+"""Load the law (vocabularies and list files) and declarations, and check their cross-references.
+
+`load_law()` reads the bundled files under `ftzlist/lists/` plus any files or folders a user adds;
+a declaration is checked against the law's vocabularies so an unknown id is an error that names
+the nearest valid ids, never a silent miss.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from ftzlist.errors import InputError
+from ftzlist.schema.common import DataClass
+from ftzlist.schema.declaration import Declaration
+from ftzlist.schema.lists import ListFile
+from ftzlist.schema.vocabulary import Category, Scenario, Sector, SubjectType, VocabularyFile, Zone
+from ftzlist.yamlio import load_model, parse, read_text, validate
+
+BUNDLED = Path(__file__).parent / "lists"
+
+
+def parent_of(category_id: str) -> str | None:
+    return category_id.rpartition(".")[0] or None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Merged vocabulary files, with the hierarchy queries the engine needs."""
+
+    categories: dict[str, Category]
+    subject_types: dict[str, SubjectType]
+    sensitive_grounds: dict[str, object]
+    sectors: dict[str, Sector]
+    scenarios: dict[str, Scenario]
+    zones: dict[str, Zone]
+    enterprise_types: dict[str, str] = field(default_factory=dict)  # type id -> sector id
+
+    def lineage(self, category_id: str) -> list[str]:
+        """The category and its ancestors, nearest first."""
+        out, cur = [], category_id
+        while cur:
+            out.append(cur)
+            cur = parent_of(cur)
+        return out
+
+    def covers(self, targets: Iterable[str], category_id: str) -> bool:
+        """True when `category_id` is one of `targets` or descends from one (fideslang-style)."""
+        wanted = set(targets)
+        return any(c in wanted for c in self.lineage(category_id))
+
+    def kind(self, category_id: str) -> DataClass:
+        for c in self.lineage(category_id):
+            k = self.categories[c].kind
+            if k is not None:
+                return k
+        return DataClass.other
+
+    def sensitive_ground(self, category_id: str) -> str | None:
+        for c in self.lineage(category_id):
+            g = self.categories[c].sensitive_ground
+            if g is not None:
+                return g
+        return None
+
+
+def nearest(value: str, choices: Iterable[str], n: int = 3) -> str:
+    close = difflib.get_close_matches(value, list(choices), n=n, cutoff=0.5)
+    return f"; nearest valid: {', '.join(close)}" if close else ""
+
+
+def _merge(files: list[tuple[str, VocabularyFile]]) -> Vocabulary:
+    sections: dict[str, dict[str, object]] = {
+        name: {} for name in ("categories", "subject_types", "sensitive_grounds", "sectors", "scenarios", "zones")
+    }
+    for where, vf in files:
+        for name, table in sections.items():
+            for entry in getattr(vf, name):
+                if entry.id in table:
+                    raise InputError(f"{name} id '{entry.id}' is defined twice", where=where)
+                table[entry.id] = entry
+    voc = Vocabulary(**sections)  # type: ignore[arg-type]
+    problems = []
+    for cat in voc.categories.values():
+        parent = parent_of(cat.id)
+        if parent and parent not in voc.categories:
+            problems.append(f"category {cat.id}: parent {parent} is not defined")
+        if cat.sensitive_ground and cat.sensitive_ground not in voc.sensitive_grounds:
+            problems.append(f"category {cat.id}: unknown sensitive ground {cat.sensitive_ground}")
+    for sc in voc.scenarios.values():
+        if sc.sector not in voc.sectors:
+            problems.append(f"scenario {sc.id}: unknown sector {sc.sector}")
+        elif not sc.id.startswith(sc.sector + "."):
+            problems.append(f"scenario {sc.id}: id must start with its sector '{sc.sector}.'")
+    for sector in voc.sectors.values():
+        for et in sector.enterprise_types:
+            voc.enterprise_types[et.id] = sector.id
+    if problems:
+        raise InputError("vocabulary is inconsistent", problems=problems)
+    return voc
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ListSet:
+    """Every loaded list version, with the content hash of its file."""
+
+    by_id: dict[str, ListFile]
+    sha256: dict[str, str]
+    paths: dict[str, Path]
+
+    def __iter__(self) -> Iterator[ListFile]:
+        return iter(sorted(self.by_id.values(), key=lambda lf: (lf.family, lf.effective_from, lf.id)))
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def get(self, list_id: str) -> ListFile:
+        try:
+            return self.by_id[list_id]
+        except KeyError:
+            raise InputError(f"no list '{list_id}'{nearest(list_id, self.by_id)}") from None
+
+    def in_force(self, day: dt.date) -> list[ListFile]:
+        return [lf for lf in self if lf.in_force(day)]
+
+    def national(self, day: dt.date) -> ListFile:
+        found = [lf for lf in self.in_force(day) if lf.kind == "national"]
+        if len(found) != 1:
+            names = ", ".join(lf.id for lf in found) or "none"
+            raise InputError(f"expected exactly one national list in force on {day}, found {names}")
+        return found[0]
+
+
+@dataclass(frozen=True)
+class Law:
+    """The vocabularies and list versions a decision is made on."""
+
+    vocabulary: Vocabulary
+    lists: ListSet
+
+
+def _yaml_files(paths: Iterable[Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml", ".json")))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise InputError("file not found", where=str(p))
+    return out
+
+
+def load_list_file(path: Path) -> tuple[ListFile, str]:
+    """One list file and the SHA-256 of its text."""
+    text = read_text(path)
+    lf = validate(ListFile, parse(text, str(path)), text, str(path))
+    return lf, _hash(text)
+
+
+def check_list(lf: ListFile, voc: Vocabulary, where: str) -> list[str]:
+    """Cross-references from a list to the vocabularies; each problem names the item."""
+    problems: list[str] = []
+
+    def need(kind: str, ids: Iterable[str] | None, table: dict, item: str) -> None:
+        for i in ids or ():
+            if i not in table:
+                problems.append(f"{where}: {item}: unknown {kind} '{i}'{nearest(i, table)}")
+
+    if lf.scope.zone:
+        need("zone", [lf.scope.zone], voc.zones, "scope")
+        zone = voc.zones.get(lf.scope.zone)
+        if zone:
+            need("area", lf.scope.areas, {a.id: a for a in zone.areas}, "scope")
+    for s in lf.sectors:
+        need("sector", [s.sector], voc.sectors, f"sector {s.sector}")
+        need("enterprise type", s.enterprise_types, voc.enterprise_types, f"sector {s.sector}")
+        need("scenario", s.scenarios, voc.scenarios, f"sector {s.sector}")
+    items = list(lf.items) + ([lf.off_list] if lf.off_list else [])
+    for it in items:
+        need("sector", it.sectors, voc.sectors, f"item {it.id}")
+        need("scenario", it.scenarios, voc.scenarios, f"item {it.id}")
+        need("subject type", it.subjects, voc.subject_types, f"item {it.id}")
+        need("category", it.categories, voc.categories, f"item {it.id}")
+    for c in lf.catalogue:
+        need("category", c.maps_to, voc.categories, f"catalogue {c.id}")
+    return problems
+
+
+def load_law(extra: Iterable[Path] = (), *, bundled: bool = True) -> Law:
+    """The bundled vocabularies and lists, plus user-supplied list files or folders."""
+    extra = tuple(Path(p) for p in extra)
+    if bundled and not extra:
+        return _bundled_law()
+    return _load(extra, bundled)
+
+
+@cache
+def _bundled_law() -> Law:
+    return _load((), True)
+
+
+def _load(extra: tuple[Path, ...], bundled: bool) -> Law:
+    vocab_files = _yaml_files([BUNDLED / "vocabulary"]) if bundled else []
+    list_files = [p for p in _yaml_files([BUNDLED]) if p.parent == BUNDLED] if bundled else []
+    for p in _yaml_files(extra):
+        (vocab_files if p.parent.name == "vocabulary" else list_files).append(p)
+    voc = _merge([(str(p), load_model(VocabularyFile, p)) for p in vocab_files])
+    by_id: dict[str, ListFile] = {}
+    hashes: dict[str, str] = {}
+    paths: dict[str, Path] = {}
+    problems: list[str] = []
+    for p in list_files:
+        lf, digest = load_list_file(p)
+        if lf.id in by_id:
+            raise InputError(f"list id '{lf.id}' is also defined in {paths[lf.id]}", where=str(p))
+        problems.extend(check_list(lf, voc, str(p)))
+        by_id[lf.id], hashes[lf.id], paths[lf.id] = lf, digest, p
+    if problems:
+        raise InputError("list files refer to unknown ids", problems=problems)
+    return Law(vocabulary=voc, lists=ListSet(by_id, hashes, paths))
+
+
+# Readers by file suffix; other modules register more (e.g. `.xlsx` for the Excel inventory).
+DeclarationReader = Callable[[Path], Declaration]
+DECLARATION_READERS: dict[str, DeclarationReader] = {}
+
+
+def read_declaration(path: Path) -> Declaration:
+    reader = DECLARATION_READERS.get(path.suffix.lower())
+    if reader is not None:
+        return reader(path)
+    if path.suffix.lower() not in (".yaml", ".yml", ".json"):
+        raise InputError("expected a .yaml, .yml or .json declaration", where=str(path))
+    return load_model(Declaration, path)
+
+
+def load_declaration(path: Path, law: Law) -> Declaration:
+    """Read a declaration and check every id it uses against the law; all problems at once."""
+    decl = read_declaration(path)
+    problems = check_declaration(decl, law)
+    if problems:
+        raise InputError(f"{len(problems)} problem(s) in {path}", problems=[f"{path}: {p}" for p in problems])
+    return decl
+
+
+def exemption_grounds(law: Law) -> set[str]:
+    return {e.ground for lf in law.lists for e in lf.exemptions}
+
+
+def check_declaration(decl: Declaration, law: Law) -> list[str]:
+    voc = law.vocabulary
+    problems: list[str] = []
+
+    def need(field_path: str, value: str | None, table: Iterable[str], kind: str) -> None:
+        table = list(table)
+        if value is not None and value not in table:
+            problems.append(f"{field_path}: unknown {kind} '{value}'{nearest(value, table)}")
+
+    h = decl.handler
+    need("handler.zone", h.zone, voc.zones, "zone")
+    if h.area is not None:
+        if h.zone is None:
+            problems.append("handler.area: an area needs handler.zone")
+        elif h.zone in voc.zones:
+            need("handler.area", h.area, [a.id for a in voc.zones[h.zone].areas], f"area of {h.zone}")
+    need("handler.sector", h.sector, voc.sectors, "sector")
+    need("handler.enterprise_type", h.enterprise_type, voc.enterprise_types, "enterprise type")
+    if h.enterprise_type in voc.enterprise_types and h.sector and voc.enterprise_types[h.enterprise_type] != h.sector:
+        problems.append(f"handler.enterprise_type: '{h.enterprise_type}' belongs to sector "
+                        f"'{voc.enterprise_types[h.enterprise_type]}', not '{h.sector}'")
+    grounds = exemption_grounds(law)
+    for i, f in enumerate(decl.flows):
+        where = f"flows[{i}] ({f.id})"
+        need(f"{where}.scenario", f.scenario, voc.scenarios, "scenario")
+        need(f"{where}.exemption", f.exemption, grounds, "exemption ground")
+        for j, d in enumerate(f.data):
+            dwhere = f"{where}.data[{j}]"
+            need(f"{dwhere}.category", d.category, voc.categories, "category")
+            need(f"{dwhere}.subject", d.subject, voc.subject_types, "subject type")
+    return problems
