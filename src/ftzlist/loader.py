@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import importlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -230,14 +231,16 @@ def _load(extra: tuple[Path, ...], bundled: bool) -> Law:
     return Law(vocabulary=voc, lists=ListSet(by_id, hashes, paths))
 
 
-# Readers by file suffix; other modules register more (e.g. `.xlsx` for the Excel inventory).
-DeclarationReader = Callable[[Path], Declaration]
-DECLARATION_READERS: dict[str, DeclarationReader] = {}
+# Readers for other formats, by file suffix, as "module:function" so they are imported only when
+# used. The function takes a Path and returns a Declaration (or raises InputError).
+DECLARATION_READERS: dict[str, str] = {}
 
 
 def read_declaration(path: Path) -> Declaration:
-    reader = DECLARATION_READERS.get(path.suffix.lower())
-    if reader is not None:
+    target = DECLARATION_READERS.get(path.suffix.lower())
+    if target is not None:
+        module, _, func = target.partition(":")
+        reader: Callable[[Path], Declaration] = getattr(importlib.import_module(module), func)
         return reader(path)
     if path.suffix.lower() not in (".yaml", ".yml", ".json"):
         raise InputError("expected a .yaml, .yml or .json declaration", where=str(path))
