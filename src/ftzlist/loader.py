@@ -77,7 +77,8 @@ def nearest(value: str, choices: Iterable[str], n: int = 3) -> str:
 
 def _merge(files: list[tuple[str, VocabularyFile]]) -> Vocabulary:
     sections: dict[str, dict[str, object]] = {
-        name: {} for name in ("categories", "subject_types", "sensitive_grounds", "sectors", "scenarios", "zones")
+        name: {}
+        for name in ("categories", "subject_types", "sensitive_grounds", "sectors", "scenarios", "zones")
     }
     for where, vf in files:
         for name, table in sections.items():
@@ -278,9 +279,15 @@ def check_declaration(decl: Declaration, law: Law) -> list[str]:
             need("handler.area", h.area, [a.id for a in voc.zones[h.zone].areas], f"area of {h.zone}")
     need("handler.sector", h.sector, voc.sectors, "sector")
     need("handler.enterprise_type", h.enterprise_type, voc.enterprise_types, "enterprise type")
-    if h.enterprise_type in voc.enterprise_types and h.sector and voc.enterprise_types[h.enterprise_type] != h.sector:
-        problems.append(f"handler.enterprise_type: '{h.enterprise_type}' belongs to sector "
-                        f"'{voc.enterprise_types[h.enterprise_type]}', not '{h.sector}'")
+    if (
+        h.enterprise_type in voc.enterprise_types
+        and h.sector
+        and voc.enterprise_types[h.enterprise_type] != h.sector
+    ):
+        problems.append(
+            f"handler.enterprise_type: '{h.enterprise_type}' belongs to sector "
+            f"'{voc.enterprise_types[h.enterprise_type]}', not '{h.sector}'"
+        )
     grounds = exemption_grounds(law)
     for i, f in enumerate(decl.flows):
         where = f"flows[{i}] ({f.id})"

@@ -40,7 +40,9 @@ def parse(text: str, where: str) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg}", where=f"{where}:{exc.lineno}:{exc.colno}") from None
+            raise InputError(
+                f"malformed JSON: {exc.msg}", where=f"{where}:{exc.lineno}:{exc.colno}"
+            ) from None
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:

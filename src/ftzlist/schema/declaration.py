@@ -18,7 +18,9 @@ from ftzlist.schema.common import Id, Sensitivity, Strict
 class Holdings(Strict):
     """What the handler holds in China (not what it exports), for important-data reference rules."""
 
-    persons_pi: StrictInt | None = Field(None, ge=0, description="Persons whose personal information it holds.")
+    persons_pi: StrictInt | None = Field(
+        None, ge=0, description="Persons whose personal information it holds."
+    )
     persons_sensitive: StrictInt | None = Field(None, ge=0)
     persons_sensitive_accounts_or_medical: StrictInt | None = Field(
         None, ge=0, description="Persons whose bank/insurance/registered accounts or diagnosis data it holds."
@@ -70,7 +72,9 @@ class DataItem(Strict):
     cleared: list[Id] = Field(default_factory=list, description="Clearances held, e.g. hgr_cleared.")
     anonymised: bool = False
     suggested: bool = Field(False, description="Drafted by `ftzlist scan`, not yet reviewed by a person.")
-    persons_source: str | None = Field(None, description="Where the persons figure comes from (e.g. a count run).")
+    persons_source: str | None = Field(
+        None, description="Where the persons figure comes from (e.g. a count run)."
+    )
 
 
 class Flow(Strict):

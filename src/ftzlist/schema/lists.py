@@ -88,11 +88,15 @@ class Item(Strict):
     categories: list[Id] | None = Field(None, description="Taxonomy ids; descendants match too.")
     sensitivity: Sensitivity | None = None
     persons: Band | None = None
-    catch_all: bool = Field(False, description="Applies only when no specific item of the sector catches the data.")
+    catch_all: bool = Field(
+        False, description="Applies only when no specific item of the sector catches the data."
+    )
     ciio: bool | None = None
     markers: list[Marker] = Field(default_factory=list)
     holdings: list[Holding] = Field(default_factory=list, description="Any one suffices.")
-    lifted_by: list[Id] = Field(default_factory=list, description="Data-item clearances that lift it, e.g. hgr_cleared.")
+    lifted_by: list[Id] = Field(
+        default_factory=list, description="Data-item clearances that lift it, e.g. hgr_cleared."
+    )
     group: Id | None = Field(None, description="Band group: items on one person axis, for headroom.")
     citation: Citation
     note: str | None = None
@@ -150,8 +154,16 @@ class Procedure(Strict):
 
     id: Id
     name: Text
-    model: Literal["pre_export_filing", "post_export_report", "security_assessment", "standard_contract_filing", "certification"]
-    serves: list[Pathway] = Field(description="Pathways (or list use, as `exempt`) this procedure carries out.")
+    model: Literal[
+        "pre_export_filing",
+        "post_export_report",
+        "security_assessment",
+        "standard_contract_filing",
+        "certification",
+    ]
+    serves: list[Pathway] = Field(
+        description="Pathways (or list use, as `exempt`) this procedure carries out."
+    )
     steps: list[Step]
     validity: Validity | None = None
     renewal: Renewal | None = None
@@ -255,8 +267,12 @@ class ListFile(Strict):
     coverage: Coverage
     precedence: list[Level] | None = Field(None, description="National list only: levels, strongest first.")
     counting: CountingRule | None = None
-    off_list: Item | None = Field(None, description="What data in a covered sector that no item catches gets.")
-    references_other_lists: Citation | None = Field(None, description="Handlers may rely on other zones' lists.")
+    off_list: Item | None = Field(
+        None, description="What data in a covered sector that no item catches gets."
+    )
+    references_other_lists: Citation | None = Field(
+        None, description="Handlers may rely on other zones' lists."
+    )
     sectors: list[SectorScope] = Field(default_factory=list)
     exemptions: list[Exemption] = Field(default_factory=list)
     items: list[Item]
