@@ -125,6 +125,9 @@ class Step(Strict):
     after: Id | None = None
     working_days: int | None = Field(None, ge=1, description="Within this many working days after `after`.")
     before_export: bool = False
+    optional: bool = Field(
+        False, description="A right, not a duty (e.g. a re-evaluation request): a window, never overdue."
+    )
     citation: Citation
 
 
@@ -233,6 +236,9 @@ class MissingPart(Strict):
     description: str
     sectors: list[Id] | None = Field(None, description="Sectors whose flows it affects; None = all.")
     data_classes: list[DataClass] | None = Field(None, description="Data classes it affects; None = all.")
+    affects_pathways: bool = Field(
+        True, description="False for parts that set no pathway (e.g. purpose, supervision)."
+    )
 
 
 class Source(Strict):

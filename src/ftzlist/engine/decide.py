@@ -1,0 +1,741 @@
+"""`decide(declaration, law, as_of)`: every flow's pathway, with every reason.
+
+Pure: no I/O, no clock, no environment. The order of precedence comes from the national list
+(`precedence`): `override` items (core data, export control, notified important data) apply
+whatever else does; a flow's exemption ground (`exemption`) lifts the rules below it; a zone list
+that binds the handler (`zone`) replaces the national ladder (`base`) for the data it covers.
+Within what applies, the strictest pathway wins and every obligation is kept. A rule whose facts
+are unknown leaves the flow `undetermined` only when it could make the answer stricter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ftzlist import __version__
+from ftzlist.engine.facts import Fact, resolve
+from ftzlist.engine.match import Match, match_item
+from ftzlist.loader import Law
+from ftzlist.schema.common import PATHWAY_RANK, DataClass, Pathway, Sensitivity
+from ftzlist.schema.decision import (
+    Check,
+    Conflict,
+    DecisionSet,
+    FlowDecision,
+    HandlerTotals,
+    Headroom,
+    ItemDecision,
+    ListRef,
+    Missing,
+    ObligationOut,
+)
+from ftzlist.schema.declaration import Declaration, Handler
+from ftzlist.schema.lists import Exemption, Item, ListFile
+
+ENGINE_VERSION = f"ftzlist-engine {__version__}"
+
+
+@dataclass
+class Eval:
+    """One item judged on one fact."""
+
+    lf: ListFile
+    item: Item
+    match: Match
+    state: bool | None
+    lifted: bool = False
+    persons: tuple[int, float] | None = None  # (lo, hi) of the aggregated count
+
+    @property
+    def rank(self) -> int:
+        return PATHWAY_RANK[self.item.pathway]
+
+
+@dataclass
+class Outcome:
+    """What one fact needs: known pathway, unknowns that could raise it, and why."""
+
+    fired: list[Eval] = field(default_factory=list)
+    unknown: list[Eval] = field(default_factory=list)
+    pseudo_unknown: list[tuple[int, Missing]] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    regime: str = ""
+
+    def known(self) -> Pathway | None:
+        if not self.fired:
+            return None
+        return max((e.item.pathway for e in self.fired), key=PATHWAY_RANK.__getitem__)
+
+    def unknown_rank(self) -> int:
+        ranks = [e.rank for e in self.unknown] + [r for r, _ in self.pseudo_unknown]
+        return max(ranks, default=-1)
+
+
+def _hash_input(decl: Declaration, as_of: dt.date) -> str:
+    payload = decl.model_dump_json(exclude_none=False) + f"|as_of={as_of.isoformat()}"
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _band_state(item: Item, lo: int, hi: float) -> bool | None:
+    band = item.persons
+    assert band is not None
+    if hi < band.min or (band.max is not None and lo >= band.max):
+        return False
+    if lo >= band.min and (band.max is None or hi < band.max):
+        return True
+    return None
+
+
+class _Judge:
+    """Holds the per-declaration state: facts, governing lists, exemption results, pools."""
+
+    def __init__(self, decl: Declaration, law: Law, as_of: dt.date):
+        self.decl, self.law, self.as_of = decl, law, as_of
+        self.voc = law.vocabulary
+        self.handler: Handler = decl.handler
+        self.national = law.lists.national(as_of)
+        self.in_force = law.lists.in_force(as_of)
+        self.facts = resolve(decl, self.voc)
+        self.governing_missing: list[Missing] = []
+        self.governing_conflicts: list[Conflict] = []
+        self.zone_lists = self._zone_lists()
+        self.exemptions = {i: self._exemption(i) for i in range(len(decl.flows))}
+        self.regime: dict[str, ListFile | None] = {f.key: self._governing(f) for f in self.facts}
+        self._matches: dict[tuple[str, str, str], Match] = {}
+        self._counts: dict[tuple[str, str], tuple[int, float]] = {}
+        self._judged: dict[str, tuple[Outcome, Outcome]] = {}
+
+    # --- which list governs -------------------------------------------------------------------
+    def _zone_lists(self) -> list[ListFile]:
+        h = self.handler
+        if h.zone is None:
+            return []
+        found = []
+        for lf in self.in_force:
+            if lf.kind == "national" or lf.scope.zone != h.zone:
+                continue
+            if lf.scope.areas is not None:
+                if h.area is None:
+                    self.governing_missing.append(
+                        Missing(
+                            field="handler.area", why=f"{lf.id} binds only areas {', '.join(lf.scope.areas)}"
+                        )
+                    )
+                    continue
+                if h.area not in lf.scope.areas:
+                    continue
+            found.append(lf)
+        negative = [lf for lf in found if lf.kind == "negative_list"]
+        families = defaultdict(list)
+        for lf in negative:
+            families[lf.family].append(lf.id)
+        for fam, ids in families.items():
+            if len(ids) > 1:
+                self.governing_conflicts.append(
+                    Conflict(
+                        rules=ids,
+                        pathways=[],
+                        resolution=f"editions of {fam} overlap in time; each is applied and the stricter answer kept",
+                    )
+                )
+        return found
+
+    def _sector_scope(self, lf: ListFile, fact: Fact) -> tuple[bool | None, list[Missing]]:
+        h = self.handler
+        if h.sector is None:
+            return None, [Missing(field="handler.sector", why=f"{lf.id} binds handlers by sector")]
+        scope = next((s for s in lf.sectors if s.sector == h.sector), None)
+        if scope is None:
+            return False, []
+        if scope.enterprise_types is not None:
+            if h.enterprise_type is None:
+                return None, [
+                    Missing(
+                        field="handler.enterprise_type",
+                        why=f"{lf.id} binds only some enterprise types of {h.sector}",
+                    )
+                ]
+            if h.enterprise_type not in scope.enterprise_types:
+                return False, []
+        if scope.scenarios is not None:
+            if fact.flow.scenario is None:
+                return None, [
+                    Missing(
+                        field=f"flows[{fact.flow_index}].scenario",
+                        why=f"{lf.id} covers only some scenarios of {h.sector}",
+                    )
+                ]
+            if fact.flow.scenario not in scope.scenarios:
+                return False, []
+        return True, []
+
+    def _governing(self, fact: Fact) -> ListFile | None:
+        for lf in self.zone_lists:
+            if lf.kind != "negative_list":
+                continue
+            state, _ = self._sector_scope(lf, fact)
+            if state:
+                return lf
+        return None
+
+    def governing_unknown(self, fact: Fact) -> list[Missing]:
+        out = list(self.governing_missing)
+        for lf in self.zone_lists:
+            state, missing = self._sector_scope(lf, fact)
+            if state is None:
+                out.extend(missing)
+        return out
+
+    # --- exemptions -----------------------------------------------------------------------------
+    def _exemption(self, flow_index: int) -> tuple[Exemption | None, bool | None, str]:
+        flow = self.decl.flows[flow_index]
+        if flow.exemption is None:
+            return None, False, ""
+        ex = next((e for e in self.national.exemptions if e.ground == flow.exemption), None)
+        if ex is None:
+            return (
+                None,
+                False,
+                f"no exemption '{flow.exemption}' in {self.national.id} (in force on {self.as_of})",
+            )
+        facts = [f for f in self.facts if f.flow_index == flow_index]
+        state: bool | None = True
+        reasons = []
+        for pred in ex.requires:
+            if pred == "no_personal_information":
+                ok: bool | None = all(f.data_class != DataClass.personal_information for f in facts)
+            elif pred == "no_important_data":
+                ok = not any(f.data.important_data for f in facts)
+            else:  # not_ciio
+                ok = None if self.handler.ciio is None else not self.handler.ciio
+            if ok is False:
+                state = False
+                reasons.append(f"condition {pred} fails")
+            elif ok is None and state is not False:
+                state = None
+                reasons.append(f"condition {pred} unknown")
+        return ex, state, "; ".join(reasons) or "conditions hold"
+
+    def exempted(self, fact: Fact) -> bool | None:
+        ex, state, _ = self.exemptions[fact.flow_index]
+        if ex is None or state is False:
+            return False
+        if ex.covers == "personal_information" and fact.data_class != DataClass.personal_information:
+            return False
+        return state
+
+    # --- matching and counting ---------------------------------------------------------------
+    def match(self, lf: ListFile, item: Item, fact: Fact) -> Match:
+        key = (lf.id, item.id, fact.key)
+        m = self._matches.get(key)
+        if m is None:
+            m = self._matches[key] = match_item(item, fact, self.handler, self.voc)
+        return m
+
+    def pool(self, lf: ListFile, item: Item) -> Iterable[Fact]:
+        """The facts whose persons count towards `item`'s band."""
+        excluded = set(lf.counting.excluded_exemptions if lf.counting else ())
+        for f in self.facts:
+            ex = self.exemptions[f.flow_index][0]
+            if ex is not None and ex.id in excluded and self.exempted(f):
+                continue
+            if item.level == "override":
+                yield f
+            elif lf.kind == "national":
+                if self.regime[f.key] is None:
+                    yield f
+            elif self.regime[f.key] is lf or lf.kind == "positive_list":
+                yield f
+
+    def count(self, lf: ListFile, item: Item) -> tuple[int, float]:
+        key = (lf.id, item.id)
+        if key not in self._counts:
+            lo, hi = 0, 0.0
+            for f in self.pool(lf, item):
+                state = self.match(lf, item, f).state
+                if state is False:
+                    continue
+                n = f.data.persons
+                if n is None:
+                    hi = math.inf
+                    continue
+                hi += n
+                if state:
+                    lo += n
+            self._counts[key] = (lo, hi)
+        return self._counts[key]
+
+    def evaluate(self, lf: ListFile, item: Item, fact: Fact) -> Eval:
+        m = self.match(lf, item, fact)
+        state = m.state
+        persons = None
+        if state is not False and item.persons is not None:
+            persons = self.count(lf, item)
+            band_state = _band_state(item, *persons)
+            if band_state is False:
+                state = False
+            elif band_state is None and state:
+                state = None
+        ev = Eval(lf, item, m, state, persons=persons)
+        if state and any(c in fact.data.cleared for c in item.lifted_by):
+            ev.lifted = True
+        return ev
+
+    # --- one fact ---------------------------------------------------------------------------------
+    def check(self, ev: Eval, fact: Fact, outcome: str | None = None, reason: str | None = None) -> Check:
+        facts = dict(ev.match.facts)
+        if ev.persons is not None:
+            lo, hi = ev.persons
+            facts["persons_counted"] = (
+                lo if hi == lo else {"at_least": lo, "at_most": None if math.isinf(hi) else int(hi)}
+            )
+            facts["band"] = str(ev.item.persons)
+        if outcome is None:
+            outcome = (
+                "lifted" if ev.lifted else {True: "fired", False: "not_fired", None: "unknown"}[ev.state]
+            )
+        if reason is None:
+            if ev.lifted:
+                reason = f"lifted by clearance ({', '.join(ev.item.lifted_by)})"
+            elif ev.state is False and ev.match.state is not False:
+                reason = f"persons outside band {ev.item.persons}"
+            elif ev.state is None and ev.match.state is not None:
+                reason = f"persons unknown or straddling band {ev.item.persons}"
+            else:
+                reason = ev.match.reason or ("conditions hold" if ev.state else "")
+        return Check(
+            list_id=ev.lf.id,
+            rule_id=ev.item.id,
+            level=ev.item.level,
+            pathway=ev.item.pathway,
+            outcome=outcome,
+            data_item=fact.key,
+            citation=ev.item.citation,
+            status=ev.item.status,
+            facts=facts,
+            reason=reason,
+        )
+
+    def layer(self, lf: ListFile, items: list[Item], fact: Fact, out: Outcome) -> None:
+        """Judge `items` of one list on one fact, applying the catch-all rule."""
+        evals = {it.id: self.evaluate(lf, it, fact) for it in items if not it.catch_all}
+        specific: dict[DataClass | None, bool | None] = {}
+        for it in items:
+            if it.catch_all or it.persons is None:
+                continue
+            s = self.match(lf, it, fact).state
+            prev = specific.get(it.data_class, False)
+            specific[it.data_class] = (
+                True if (s or prev is True) else (None if (s is None or prev is None) else False)
+            )
+        for it in items:
+            if not it.catch_all:
+                continue
+            hit = specific.get(it.data_class, False)
+            ev = self.evaluate(lf, it, fact)
+            if hit is True:
+                out.checks.append(
+                    self.check(ev, fact, "not_fired", "a specific item of the list catches this data")
+                )
+                continue
+            if hit is None and ev.state is not False:
+                ev.state = None
+            evals[it.id] = ev
+        for ev in evals.values():
+            out.checks.append(self.check(ev, fact))
+            if ev.lifted:
+                continue
+            if ev.state:
+                out.fired.append(ev)
+            elif ev.state is None:
+                out.unknown.append(ev)
+
+    def judge(self, fact: Fact) -> tuple[Outcome, Outcome]:
+        """(overrides, regime) outcomes for one fact."""
+        cached = self._judged.get(fact.key)
+        if cached is None:
+            cached = self._judged[fact.key] = self._judge(fact)
+        return cached
+
+    def _judge(self, fact: Fact) -> tuple[Outcome, Outcome]:
+        over, reg = Outcome(regime="override"), Outcome()
+        for lf in [self.national, *self.zone_lists]:
+            self.layer(lf, [it for it in lf.items if it.level == "override"], fact, over)
+
+        exempt_state = self.exempted(fact)
+        ex, _, ex_reason = self.exemptions[fact.flow_index]
+        if ex is not None:
+            reg.checks.append(
+                Check(
+                    list_id=self.national.id,
+                    rule_id=ex.id,
+                    level="exemption",
+                    pathway=Pathway.exempt,
+                    outcome={True: "fired", False: "not_fired", None: "unknown"}[exempt_state],
+                    data_item=fact.key,
+                    citation=ex.citation,
+                    facts={"flow.exemption": fact.flow.exemption, "covers": ex.covers},
+                    reason=ex_reason,
+                )
+            )
+        elif fact.flow.exemption is not None:
+            reg.checks.append(
+                Check(
+                    list_id=self.national.id,
+                    rule_id=f"exemption:{fact.flow.exemption}",
+                    level="exemption",
+                    pathway=Pathway.exempt,
+                    outcome="not_fired",
+                    data_item=fact.key,
+                    citation=self.national.items[0].citation,
+                    facts={"flow.exemption": fact.flow.exemption},
+                    reason=ex_reason,
+                )
+            )
+        if exempt_state is True:
+            reg.regime = self.national.id
+            reg.fired.append(Eval(self.national, _exemption_item(ex), Match(True), True))
+            return over, reg
+
+        lf = self.regime[fact.key]
+        positive = [p for p in self.zone_lists if p.kind == "positive_list"]
+        for p in positive:
+            pos = Outcome()
+            self.layer(p, [it for it in p.items if it.level == "zone"], fact, pos)
+            reg.checks.extend(pos.checks)
+            if pos.fired and not pos.unknown:
+                reg.regime = p.id
+                reg.fired.extend(pos.fired)
+                return over, reg
+        if lf is not None:
+            reg.regime = lf.id
+            self.layer(lf, [it for it in lf.items if it.level == "zone"], fact, reg)
+            if not reg.fired and not reg.unknown and lf.off_list is not None:
+                ev = Eval(lf, lf.off_list, Match(True, reason="no item of the list catches this data"), True)
+                reg.fired.append(ev)
+                reg.checks.append(self.check(ev, fact))
+            self._coverage(lf, fact, reg)
+        else:
+            reg.regime = self.national.id
+            for m in self.governing_unknown(fact):
+                reg.pseudo_unknown.append((PATHWAY_RANK[Pathway.security_assessment], m))
+            self.layer(self.national, [it for it in self.national.items if it.level == "base"], fact, reg)
+            self._coverage(self.national, fact, reg)
+        if exempt_state is None:
+            reg.pseudo_unknown.append(
+                (
+                    max((e.rank for e in reg.fired), default=PATHWAY_RANK[Pathway.security_assessment]),
+                    Missing(
+                        field=f"flows[{fact.flow_index}].exemption",
+                        why=f"exemption {ex.id if ex else ''}: {ex_reason}",
+                    ),
+                )
+            )
+        return over, reg
+
+    def _coverage(self, lf: ListFile, fact: Fact, out: Outcome) -> None:
+        for part in lf.coverage.missing:
+            if not part.affects_pathways:
+                continue
+            if part.sectors is not None and self.handler.sector not in part.sectors:
+                continue
+            if part.data_classes is not None and fact.data_class not in part.data_classes:
+                continue
+            out.pseudo_unknown.append(
+                (
+                    PATHWAY_RANK[Pathway.security_assessment],
+                    Missing(field=f"list {lf.id}: {part.id}", why=f"not encoded: {part.description}"),
+                )
+            )
+
+
+def _exemption_item(ex: Exemption) -> Item:
+    return Item(id=ex.id, title=ex.name, level="exemption", pathway=Pathway.exempt, citation=ex.citation)
+
+
+def decide(declaration: Declaration, law: Law, as_of: dt.date) -> DecisionSet:
+    """Judge every flow of `declaration` under the lists in force on `as_of`."""
+    j = _Judge(declaration, law, as_of)
+    by_flow: dict[int, list[Fact]] = defaultdict(list)
+    for f in j.facts:
+        by_flow[f.flow_index].append(f)
+    flows = [_flow_decision(j, i, by_flow[i]) for i in range(len(declaration.flows))]
+    used = sorted({j.national.id, *(lf.id for lf in j.zone_lists)})
+    summary: dict[str, int] = {p.value: 0 for p in Pathway}
+    for fd in flows:
+        summary[fd.pathway.value] += 1
+    return DecisionSet(
+        engine_version=ENGINE_VERSION,
+        as_of=as_of,
+        input_sha256=_hash_input(declaration, as_of),
+        lists=[
+            ListRef(
+                id=lf.id,
+                family=lf.family,
+                title=lf.title,
+                sha256=law.lists.sha256[lf.id],
+                coverage_complete=lf.coverage.complete,
+            )
+            for lf in (law.lists.get(i) for i in used)
+        ],
+        handler=declaration.handler.name,
+        governing_lists=used,
+        flows=flows,
+        handler_totals=_handler_totals(j),
+        summary={k: v for k, v in summary.items() if v},
+    )
+
+
+def _strictest(pathways: Iterable[Pathway]) -> Pathway | None:
+    return max(pathways, key=PATHWAY_RANK.__getitem__, default=None)
+
+
+def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
+    flow = j.decl.flows[index]
+    items: list[ItemDecision] = []
+    checks: list[Check] = []
+    missing: list[Missing] = []
+    warnings: list[str] = []
+    conflicts: list[Conflict] = list(j.governing_conflicts)
+    obligations: dict[str, ObligationOut] = {}
+    headroom: list[Headroom] = []
+    undetermined = False
+    known: list[Pathway] = []
+    for fact in facts:
+        over, reg = j.judge(fact)
+        checks.extend(over.checks + reg.checks)
+        warnings.extend(fact.warnings)
+        fired = over.fired + reg.fired
+        k = _strictest(e.item.pathway for e in fired)
+        unknown_rank = max(over.unknown_rank(), reg.unknown_rank())
+        fact_undetermined = k is None or unknown_rank > PATHWAY_RANK[k]
+        if fact_undetermined:
+            undetermined = True
+            for ev in over.unknown + reg.unknown:
+                if k is None or ev.rank > PATHWAY_RANK[k]:
+                    missing.extend(Missing(field=f, why=w) for f, w in ev.match.missing)
+                    if not ev.match.missing:
+                        missing.append(
+                            Missing(
+                                field=f"{fact.where}.persons",
+                                why=f"rule {ev.item.id}: persons {ev.item.persons}",
+                            )
+                        )
+            missing.extend(
+                m for r, m in over.pseudo_unknown + reg.pseudo_unknown if k is None or r > PATHWAY_RANK[k]
+            )
+        if k is not None:
+            known.append(k)
+        items.append(
+            ItemDecision(
+                data_item=fact.key,
+                category=fact.data.category,
+                sensitive=None if fact.sensitivity is None else fact.sensitivity == Sensitivity.sensitive,
+                persons=fact.data.persons,
+                pathway=Pathway.undetermined if fact_undetermined else k,  # type: ignore[arg-type]
+                regime=reg.regime,
+                deciding_rules=[e.item.id for e in fired],
+            )
+        )
+        conflicts.extend(_conflicts(reg.fired))
+        for ev in fired:
+            if ev.item.reading:
+                warnings.append(f"reading taken in {ev.item.id}: {ev.item.reading}")
+            if ev.item.status in ("U", "C"):
+                warnings.append(f"{ev.item.id} rests on a fact tagged [{ev.item.status}] in the sources")
+        _obligations(j, fact, fired, reg, obligations)
+        headroom.extend(_headroom(j, fact, reg))
+    if j.national.counting and j.national.counting.window == "previous_and_current_year":
+        warnings.append(
+            f"{j.national.id} counts persons from 1 January of the previous year: declare figures on that basis"
+        )
+    pathway = Pathway.undetermined if undetermined else _strictest(known)
+    return FlowDecision(
+        flow_id=flow.id,
+        scenario=flow.scenario,
+        pathway=pathway,  # type: ignore[arg-type]
+        lower_bound=_strictest(known) if undetermined else None,
+        items=items,
+        obligations=sorted(
+            obligations.values(), key=lambda o: (-PATHWAY_RANK.get(o.pathway, -1) if o.pathway else 1, o.id)
+        ),
+        checks=checks,
+        headroom=headroom,
+        missing=_unique(missing),
+        conflicts=conflicts,
+        warnings=list(dict.fromkeys(warnings)),
+    )
+
+
+def _unique(missing: list[Missing]) -> list[Missing]:
+    seen: dict[tuple[str, str], Missing] = {}
+    for m in missing:
+        seen.setdefault((m.field, m.why), m)
+    return list(seen.values())
+
+
+def _conflicts(fired: list[Eval]) -> list[Conflict]:
+    groups: dict[tuple[str, str], list[Eval]] = defaultdict(list)
+    for ev in fired:
+        if ev.item.group:
+            groups[(ev.lf.id, ev.item.group)].append(ev)
+    out = []
+    for (lid, group), evs in groups.items():
+        pathways = sorted({e.item.pathway for e in evs}, key=PATHWAY_RANK.__getitem__)
+        if len(pathways) > 1:
+            out.append(
+                Conflict(
+                    rules=[e.item.id for e in evs],
+                    pathways=pathways,
+                    resolution=f"bands of group {group} in {lid} overlap; the stricter pathway is applied",
+                )
+            )
+    return out
+
+
+def _procedure_for(lf: ListFile, pathway: Pathway) -> str | None:
+    return next((p.id for p in lf.procedures if pathway in p.serves), None)
+
+
+def _obligations(
+    j: _Judge, fact: Fact, fired: list[Eval], reg: Outcome, out: dict[str, ObligationOut]
+) -> None:
+    for ev in fired:
+        if ev.item.pathway == Pathway.exempt:
+            continue
+        out.setdefault(
+            ev.item.id,
+            ObligationOut(
+                id=ev.item.id,
+                pathway=ev.item.pathway,
+                text=ev.item.title,
+                list_id=ev.lf.id,
+                rule_id=ev.item.id,
+                procedure=_procedure_for(j.national, ev.item.pathway),
+                citation=ev.item.citation,
+            ),
+        )
+    lists = [j.national]
+    relied = reg.regime != j.national.id
+    if relied:
+        lf = j.law.lists.get(reg.regime)
+        lists.append(lf)
+        final = _strictest(e.item.pathway for e in reg.fired)
+        for proc in lf.procedures:
+            if final is not None and final in proc.serves:
+                out.setdefault(
+                    f"{lf.id}:{proc.id}",
+                    ObligationOut(
+                        id=f"{lf.id}:{proc.id}",
+                        pathway=None,
+                        text=proc.name,
+                        list_id=lf.id,
+                        rule_id=proc.id,
+                        procedure=proc.id,
+                        citation=proc.citation,
+                    ),
+                )
+    for lf in lists:
+        for ob in lf.obligations:
+            applies = (
+                ob.when == "any"
+                or (ob.when == "personal_information" and fact.data_class == DataClass.personal_information)
+                or (ob.when == "sensitive_personal_information" and fact.sensitivity == Sensitivity.sensitive)
+                or (ob.when == "list_relied_on" and relied)
+            )
+            if applies:
+                out.setdefault(
+                    ob.id,
+                    ObligationOut(id=ob.id, text=ob.text, list_id=lf.id, rule_id=ob.id, citation=ob.citation),
+                )
+
+
+def _headroom(j: _Judge, fact: Fact, reg: Outcome) -> list[Headroom]:
+    """For each band group the fact sits on: persons so far and the next threshold."""
+    lf = j.law.lists.get(reg.regime) if reg.regime else None
+    if lf is None or any(e.item.level == "exemption" for e in reg.fired):
+        return []
+    groups: dict[str, list[Item]] = defaultdict(list)
+    for it in lf.items:
+        if it.group and it.persons is not None and it.level != "override":
+            groups[it.group].append(it)
+    out = []
+    current = _strictest(e.item.pathway for e in reg.fired) or Pathway.exempt
+    for group, members in sorted(groups.items()):
+        on_axis = [it for it in members if j.match(lf, it, fact).state is True]
+        if not on_axis:
+            continue
+        lo, hi = j.count(lf, on_axis[0])
+        if hi != lo:
+            continue
+        above = sorted(
+            (it for it in members if it.persons and it.persons.min > lo), key=lambda it: it.persons.min
+        )  # type: ignore[union-attr]
+        nxt = next((it for it in above if PATHWAY_RANK[it.pathway] > PATHWAY_RANK[current]), None)
+        subject = (
+            j.voc.subject_types[fact.data.subject].name.en
+            if fact.data.subject in j.voc.subject_types
+            else "persons"
+        )
+        if nxt is None:
+            label = f"{lo:,} {subject}: no higher threshold in {group}"
+            threshold = remaining = None
+        else:
+            threshold = nxt.persons.min  # type: ignore[union-attr]
+            remaining = threshold - lo
+            label = f"{lo:,} of {threshold:,} {subject}: {remaining:,} left before {nxt.pathway.value}"
+        out.append(
+            Headroom(
+                list_id=lf.id,
+                group=group,
+                data_item=fact.key,
+                persons=lo,
+                current=current,
+                next_threshold=threshold,
+                next_pathway=nxt.pathway if nxt else None,
+                remaining=remaining,
+                label=label,
+            )
+        )
+    return out
+
+
+def _handler_totals(j: _Judge) -> HandlerTotals:
+    """The national ladder's handler-wide view: persons across flows it counts, by sensitivity."""
+    pool = [
+        f
+        for f in j.facts
+        if j.regime[f.key] is None
+        and f.data_class == DataClass.personal_information
+        and j.exempted(f) is False
+    ]
+
+    def total(sens: Sensitivity) -> int | None:
+        vals = [f.data.persons for f in pool if f.sensitivity == sens]
+        return None if any(v is None for v in vals) else sum(vals)  # type: ignore[arg-type]
+
+    excluded = sorted({j.decl.flows[f.flow_index].id for f in j.facts if j.exempted(f) is True})
+    paths: list[Pathway] = []
+    heads: list[Headroom] = []
+    seen_groups: set[str] = set()
+    for f in pool:
+        _, reg = j.judge(f)
+        k = _strictest(e.item.pathway for e in reg.fired)
+        if k:
+            paths.append(k)
+        for h in _headroom(j, f, reg):
+            if h.group not in seen_groups:
+                seen_groups.add(h.group)
+                heads.append(h.model_copy(update={"data_item": None}))
+    return HandlerTotals(
+        persons_non_sensitive=total(Sensitivity.non_sensitive),
+        persons_sensitive=total(Sensitivity.sensitive),
+        excluded_exempt_flows=excluded,
+        pathway=_strictest(paths) or Pathway.exempt,
+        headroom=heads,
+    )

@@ -1,0 +1,99 @@
+"""Three-valued matching of one list item against one fact: True, False, or None (unknown).
+
+A condition on a fact the declaration leaves unknown gives None and names the missing field; the
+caller decides whether the unknown can change the answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ftzlist.engine.facts import Fact
+from ftzlist.loader import Vocabulary
+from ftzlist.schema.declaration import Handler
+from ftzlist.schema.lists import Item
+
+
+@dataclass
+class Match:
+    state: bool | None
+    facts: dict[str, Any] = field(default_factory=dict)
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    reason: str = ""
+
+
+def match_item(item: Item, fact: Fact, handler: Handler, voc: Vocabulary) -> Match:
+    """Every condition of `item` except `persons` (persons are aggregated across facts)."""
+    m = Match(True)
+    d, flow = fact.data, fact.flow
+
+    def fail(reason: str) -> Match:
+        m.state, m.reason = False, reason
+        return m
+
+    if item.data_class is not None:
+        m.facts["data_class"] = fact.data_class.value
+        if fact.data_class != item.data_class:
+            return fail(f"data is {fact.data_class.value}, the rule is about {item.data_class.value}")
+    if item.sectors is not None:
+        m.facts["handler.sector"] = handler.sector
+        if handler.sector is None:
+            m.state = None
+            m.missing.append(
+                ("handler.sector", f"rule {item.id} applies only in sectors {', '.join(item.sectors)}")
+            )
+        elif handler.sector not in item.sectors:
+            return fail(f"sector {handler.sector} is not {', '.join(item.sectors)}")
+    if item.scenarios is not None:
+        m.facts["flow.scenario"] = flow.scenario
+        if flow.scenario is None:
+            m.state = None
+            m.missing.append((f"flows[{fact.flow_index}].scenario", f"rule {item.id} is scenario-specific"))
+        elif flow.scenario not in item.scenarios:
+            return fail(f"scenario {flow.scenario} is not one the rule names")
+    if item.subjects is not None:
+        m.facts["subject"] = d.subject
+        if d.subject is None:
+            m.state = None
+            m.missing.append((f"{fact.where}.subject", f"rule {item.id} depends on whose data it is"))
+        elif d.subject not in item.subjects:
+            return fail(f"subject {d.subject} is not {', '.join(item.subjects)}")
+    if item.categories is not None:
+        m.facts["category"] = d.category
+        if not voc.covers(item.categories, d.category):
+            return fail(f"category {d.category} is not under {', '.join(item.categories)}")
+    if item.sensitivity is not None:
+        m.facts["sensitivity"] = fact.sensitivity.value if fact.sensitivity else None
+        if fact.sensitivity != item.sensitivity:
+            return fail(
+                f"data is {fact.sensitivity.value if fact.sensitivity else 'not PI'}, rule is about {item.sensitivity.value}"
+            )
+    if item.ciio is not None:
+        m.facts["handler.ciio"] = handler.ciio
+        if handler.ciio is None:
+            m.state = None
+            m.missing.append(("handler.ciio", f"rule {item.id} depends on CIIO status"))
+        elif handler.ciio != item.ciio:
+            return fail(f"handler {'is' if handler.ciio else 'is not'} a CIIO")
+    for marker in item.markers:
+        value = getattr(d, marker)
+        m.facts[marker] = value
+        if not value:
+            return fail(f"data is not marked {marker}")
+    if item.holdings:
+        held = handler.holdings
+        states: list[bool | None] = []
+        for h in item.holdings:
+            value = getattr(held, h.metric) if held else None
+            m.facts[f"handler.holdings.{h.metric}"] = value
+            states.append(None if value is None else value >= h.min)
+        if not any(s is True for s in states):
+            if any(s is None for s in states):
+                m.state = None
+                m.missing.append(("handler.holdings", f"rule {item.id} depends on what the handler holds"))
+            else:
+                return fail("holdings are below every threshold of the rule")
+    if m.state is None:
+        m.reason = "unknown: " + "; ".join(why for _, why in m.missing)
+    return m
