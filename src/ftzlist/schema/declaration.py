@@ -99,6 +99,10 @@ class Declaration(Strict):
     handler: Handler
     flows: list[Flow] = Field(min_length=1)
 
+    def suggested_items(self) -> list[str]:
+        """Data items drafted by `ftzlist scan` that no person has confirmed yet."""
+        return [f"{f.id}/{d.id or i}" for f in self.flows for i, d in enumerate(f.data) if d.suggested]
+
     @model_validator(mode="after")
     def _unique_flow_ids(self) -> Declaration:
         ids = [f.id for f in self.flows]

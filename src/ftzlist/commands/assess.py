@@ -1,0 +1,80 @@
+"""`ftzlist assess`: judge declarations and say, per flow, what it needs and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date
+from ftzlist.errors import EXIT_OK, EXIT_UNDETERMINED, InputError
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="assess")(assess)
+
+
+def assess(
+    files: Annotated[
+        list[Path], typer.Argument(help="Declaration files (YAML or JSON).", show_default=False)
+    ],
+    as_of: AsOfOption = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format; json is the stable machine interface.")
+    ] = Format.table,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show every rule checked, fired or not.")
+    ] = False,
+    lists: ListsOption = None,
+    accept_suggestions: Annotated[
+        bool,
+        typer.Option("--accept-suggestions", help="Treat data items drafted by `ftzlist scan` as confirmed."),
+    ] = False,
+) -> None:
+    """Assess declarations: pathway, obligations, reasons with citations, headroom, what is missing.
+
+    Exit code 0 when every flow is determined, 1 when any flow is undetermined, 2 on invalid input.
+    """
+    from ftzlist.engine import decide
+    from ftzlist.loader import load_declaration
+
+    the_law = law(lists)
+    results = []
+    for path in files:
+        decl = load_declaration(path, the_law)
+        unreviewed = decl.suggested_items()
+        if unreviewed and not accept_suggestions:
+            raise InputError(
+                "data items drafted by `ftzlist scan` are not reviewed yet (remove `suggested: true` once "
+                "checked, or pass --accept-suggestions)",
+                where=str(path),
+                problems=unreviewed,
+            )
+        day = parse_date(as_of) if as_of else (decl.as_of or dt.date.today())
+        results.append(decide(decl, the_law, day))
+    if fmt == Format.json:
+        if len(results) == 1:
+            sys.stdout.write(results[0].model_dump_json(indent=2) + "\n")
+        else:
+            sys.stdout.write("[\n" + ",\n".join(r.model_dump_json(indent=2) for r in results) + "\n]\n")
+    elif fmt == Format.markdown:
+        from ftzlist.render.markdown import render
+
+        sys.stdout.write("\n".join(render(r, explain) for r in results))
+    else:
+        from ftzlist.render.terminal import render
+
+        out = console()
+        for r in results:
+            out.print(render(r, explain))
+    raise typer.Exit(EXIT_OK if all(r.determined for r in results) else EXIT_UNDETERMINED)

@@ -1,0 +1,106 @@
+"""`ftzlist lists`: the bundled (and added) list versions, their dates, coverage and items."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ftzlist.commands.common import ListsOption, console, law
+
+lists_app = typer.Typer(help="Bundled list versions: dates, coverage, items.", no_args_is_help=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(lists_app, name="lists")
+
+
+@lists_app.callback(invoke_without_command=True)
+def lists_overview(ctx: typer.Context, lists: ListsOption = None) -> None:
+    """Every list version with its dates and coverage."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table
+
+    table = Table(title="ftzlist lists")
+    for col in ("id", "kind", "zone", "in force", "items", "coverage", "status"):
+        table.add_column(col)
+    for lf in law(lists).lists:
+        until = lf.effective_to.isoformat() if lf.effective_to else "…"
+        cov = "complete" if lf.coverage.complete else f"partial ({len(lf.coverage.missing)} parts missing)"
+        table.add_row(
+            lf.id,
+            lf.kind,
+            lf.scope.zone or "national",
+            f"{lf.effective_from} → {until}",
+            str(len(lf.items)),
+            cov,
+            lf.status,
+        )
+    console().print(table)
+
+
+@lists_app.command("show")
+def show(
+    list_id: Annotated[str, typer.Argument(help="List id, e.g. fujian-ftz-2025.")], lists: ListsOption = None
+) -> None:
+    """One list: metadata, sectors, items with their bands and citations, procedures, coverage."""
+    from rich.table import Table
+
+    the_law = law(lists)
+    lf = the_law.lists.get(list_id)
+    out = console()
+    out.print(f"[bold]{lf.title.zh}[/bold]\n{lf.title.en}")
+    out.print(
+        f"id {lf.id} · family {lf.family} · {lf.kind} · in force {lf.effective_from} → {lf.effective_to or '…'}"
+    )
+    out.print("issuers: " + "; ".join(f"{i.zh} ({i.en})" for i in lf.issuers))
+    out.print(f"sha256 {the_law.lists.sha256[lf.id]}")
+    if lf.scope.zone:
+        out.print(
+            f"binds: {lf.scope.description.en} — zone {lf.scope.zone}, areas {', '.join(lf.scope.areas or ['all'])}"
+        )
+    for s in lf.sectors:
+        types = ", ".join(s.enterprise_types or ["all types"])
+        out.print(
+            f"sector [bold]{s.sector}[/bold]: {types}" + "".join(f"\n  excludes: {x.en}" for x in s.excludes)
+        )
+    table = Table(title="items", show_lines=False)
+    for col in ("id", "level", "pathway", "conditions", "persons", "citation", "status"):
+        table.add_column(col, overflow="fold")
+    for it in lf.items:
+        cond = []
+        for name in (
+            "data_class",
+            "scenarios",
+            "subjects",
+            "categories",
+            "sensitivity",
+            "ciio",
+            "markers",
+            "holdings",
+        ):
+            v = getattr(it, name)
+            if v not in (None, [], ()):
+                cond.append(f"{name}={v}")
+        if it.catch_all:
+            cond.append("catch-all")
+        table.add_row(
+            it.id,
+            it.level,
+            it.pathway.value,
+            "\n".join(cond),
+            str(it.persons or ""),
+            str(it.citation),
+            it.status,
+        )
+    out.print(table)
+    for p in lf.procedures:
+        steps = " → ".join(
+            f"{s.id}" + (f" (≤{s.working_days} WD)" if s.working_days else "") for s in p.steps
+        )
+        out.print(f"procedure [bold]{p.id}[/bold] ({p.model}): {steps}")
+    cov = "complete" if lf.coverage.complete else "partial"
+    out.print(
+        f"coverage: {cov}" + "".join(f"\n  missing {m.id}: {m.description}" for m in lf.coverage.missing)
+    )

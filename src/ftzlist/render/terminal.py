@@ -1,0 +1,85 @@
+"""Rich rendering of a DecisionSet for the terminal."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from ftzlist.render.words import OUTCOME_MARK, PATHWAY_LABEL, PATHWAY_STYLE
+from ftzlist.schema.decision import DecisionSet, FlowDecision
+
+
+def pathway_text(fd: FlowDecision) -> Text:
+    t = Text(PATHWAY_LABEL[fd.pathway], style=PATHWAY_STYLE[fd.pathway])
+    if fd.lower_bound is not None:
+        t.append(f"\n(at least {PATHWAY_LABEL[fd.lower_bound]})", style="dim")
+    return t
+
+
+def render(ds: DecisionSet, explain: bool = False) -> RenderableType:
+    lists = ", ".join(f"{r.id} [dim]{r.sha256[:10]}[/dim]" for r in ds.lists)
+    head = Panel(
+        f"[bold]{ds.handler}[/bold]  as of {ds.as_of}\nlists: {lists}\n[dim]input {ds.input_sha256[:16]} · {ds.engine_version}[/dim]",
+        title="ftzlist assess",
+        expand=False,
+    )
+    table = Table(show_lines=True)
+    for col in ("flow", "scenario", "pathway", "obligations", "headroom", "missing / warnings"):
+        table.add_column(col, overflow="fold")
+    for fd in ds.flows:
+        obligations = "\n".join(f"• {o.text.en} [dim]({o.citation})[/dim]" for o in fd.obligations)
+        headroom = "\n".join(h.label for h in fd.headroom)
+        notes = [f"[cyan]missing[/cyan] {m.field}: {m.why}" for m in fd.missing]
+        notes += [f"[red]conflict[/red] {', '.join(c.rules)}: {c.resolution}" for c in fd.conflicts]
+        notes += [f"[yellow]note[/yellow] {w}" for w in fd.warnings]
+        table.add_row(
+            fd.flow_id, fd.scenario or "—", pathway_text(fd), obligations, headroom, "\n".join(notes)
+        )
+    totals = ds.handler_totals
+    foot = (
+        f"national aggregate: {_n(totals.persons_non_sensitive)} non-sensitive, "
+        f"{_n(totals.persons_sensitive)} sensitive → {PATHWAY_LABEL[totals.pathway]}"
+    )
+    if totals.excluded_exempt_flows:
+        foot += f" (exempt flows not counted: {', '.join(totals.excluded_exempt_flows)})"
+    parts: list[RenderableType] = [head, table, Text(foot, style="dim"), _obligations(ds)]
+    if explain:
+        parts.extend(_explain(fd) for fd in ds.flows)
+    return Group(*parts)
+
+
+def _obligations(ds: DecisionSet) -> Tree:
+    tree = Tree("[bold]obligations[/bold]")
+    for fd in ds.flows:
+        branch = tree.add(Text.assemble(f"{fd.flow_id} ", pathway_text(fd)))
+        for o in fd.obligations:
+            branch.add(f"{o.text.en} / {o.text.zh} [dim]({o.citation})[/dim]")
+    return tree
+
+
+def _n(v: int | None) -> str:
+    return "unknown" if v is None else f"{v:,}"
+
+
+def _explain(fd: FlowDecision) -> Tree:
+    tree = Tree(Text.assemble(f"flow {fd.flow_id}: ", pathway_text(fd)))
+    for item in fd.items:
+        branch = tree.add(
+            f"{item.data_item} [dim]{item.category}[/dim] → {PATHWAY_LABEL[item.pathway]} (regime {item.regime})"
+        )
+        for c in fd.checks:
+            if c.data_item != item.data_item:
+                continue
+            style = {"fired": "bold", "unknown": "cyan", "not_fired": "dim"}.get(c.outcome, "")
+            facts = ", ".join(f"{k}={v}" for k, v in c.facts.items())
+            branch.add(
+                Text(
+                    f"{OUTCOME_MARK[c.outcome]} {c.rule_id} [{c.citation}] {c.reason}"
+                    + (f" · {facts}" if facts else ""),
+                    style=style,
+                )
+            )
+    return tree
