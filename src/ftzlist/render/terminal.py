@@ -27,17 +27,16 @@ def render(ds: DecisionSet, explain: bool = False) -> RenderableType:
         expand=False,
     )
     table = Table(show_lines=True)
-    for col in ("flow", "scenario", "pathway", "obligations", "headroom", "missing / warnings"):
+    for col in ("flow", "pathway", "headroom", "missing / notes"):
         table.add_column(col, overflow="fold")
     for fd in ds.flows:
-        obligations = "\n".join(f"• {o.text.en} [dim]({o.citation})[/dim]" for o in fd.obligations)
         headroom = "\n".join(h.label for h in fd.headroom)
         notes = [f"[cyan]missing[/cyan] {m.field}: {m.why}" for m in fd.missing]
         notes += [f"[red]conflict[/red] {', '.join(c.rules)}: {c.resolution}" for c in fd.conflicts]
         notes += [f"[yellow]note[/yellow] {w}" for w in fd.warnings]
-        table.add_row(
-            fd.flow_id, fd.scenario or "—", pathway_text(fd), obligations, headroom, "\n".join(notes)
-        )
+        flow = Text(fd.flow_id, style="bold")
+        flow.append(f"\n{fd.scenario or ''}", style="dim")
+        table.add_row(flow, pathway_text(fd), headroom, "\n".join(notes))
     totals = ds.handler_totals
     foot = (
         f"national aggregate: {_n(totals.persons_non_sensitive)} non-sensitive, "
