@@ -24,7 +24,7 @@ def lists_overview(ctx: typer.Context, lists: ListsOption = None) -> None:
 
     table = Table(title="ftzlist lists")
     for col in ("id", "kind", "zone", "in force", "items", "coverage", "status"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col in ("id", "in force"))
     for lf in law(lists).lists:
         until = lf.effective_to.isoformat() if lf.effective_to else "…"
         cov = "complete" if lf.coverage.complete else f"partial ({len(lf.coverage.missing)} parts missing)"
