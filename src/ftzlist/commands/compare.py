@@ -1,0 +1,130 @@
+"""`ftzlist compare`: one declaration judged in every zone (and nationally), side by side."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date
+from ftzlist.errors import EXIT_OK
+
+SHORT = {
+    "security_assessment": "SA",
+    "standard_contract_or_certification": "SCC/cert",
+    "exempt": "exempt",
+    "other_lawful_path": "other path",
+    "national_core_data": "core data",
+    "export_control": "export ctl",
+    "undetermined": "undetermined",
+}
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="compare")(compare_cmd)
+
+
+def compare_cmd(
+    declaration: Annotated[Path, typer.Argument(help="Declaration file (YAML or JSON).", show_default=False)],
+    zones: Annotated[
+        list[str] | None,
+        typer.Option("--zones", help="Zone ids to compare, or 'all' (default).", show_default=False),
+    ] = None,
+    as_of: AsOfOption = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="json is the machine interface.")
+    ] = Format.table,
+    lists: ListsOption = None,
+) -> None:
+    """Flows by zone (plus the national baseline) with pathways, and the burden per zone:
+    security assessments, standard contracts, list filings, post-export reports, earliest deadline."""
+    from ftzlist.compare import compare
+    from ftzlist.loader import load_declaration
+
+    the_law = law(lists)
+    decl = load_declaration(declaration, the_law)
+    day = parse_date(as_of) if as_of else (decl.as_of or dt.date.today())
+    wanted = None
+    if zones:
+        flat = [z for item in zones for z in item.split(",") if z]
+        wanted = None if flat == ["all"] else flat
+    result = compare(decl, the_law, day, wanted)
+    if fmt == Format.json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        raise typer.Exit(EXIT_OK)
+    console().print(render(result))
+    raise typer.Exit(EXIT_OK)
+
+
+def render(result):
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from ftzlist.render.words import PATHWAY_STYLE
+
+    matrix = Table(title=f"{result.handler} — pathways by zone, as of {result.as_of}", show_lines=True)
+    matrix.add_column("flow", style="bold")
+    for p in result.placements:
+        matrix.add_column(p.label, overflow="fold")
+    notes: list[str] = []
+    for fid in result.flows:
+        row: list[Text | str] = [fid]
+        for p in result.placements:
+            c = result.cell(fid, p.label)
+            t = Text(SHORT[c.pathway.value], style=PATHWAY_STYLE[c.pathway])
+            if c.lower_bound is not None:
+                t.append(f"\n≥ {SHORT[c.lower_bound.value]}", style="dim")
+            if c.uncertain:
+                t.append(" †", style="yellow")
+            if c.alternatives:
+                t.append(" ⇄", style="green")
+                notes.extend(f"{fid} @ {p.label}: {a}" for a in c.alternatives)
+            row.append(t)
+        matrix.add_row(*row)
+    burden = Table(title="burden per zone")
+    for col in (
+        "zone",
+        "SA",
+        "SCC/cert",
+        "list filings",
+        "post-export reports",
+        "undetermined",
+        "earliest deadline",
+    ):
+        burden.add_column(col, overflow="fold")
+    for b in result.burden:
+        d = b.earliest_deadline
+        due = (
+            f"{d.working_days} WD after {d.after} ({d.procedure})"
+            + (f" → {d.date}{' provisional' if d.provisional else ''} if today" if d.date else "")
+            if d
+            else ("before export" if b.before_export else "—")
+        )
+        burden.add_row(
+            b.placement,
+            str(b.security_assessments),
+            str(b.standard_contracts),
+            str(b.list_filings),
+            str(b.post_export_reports),
+            str(b.undetermined),
+            due,
+        )
+    legend = Text(
+        "≥ lower bound of an undetermined flow · † rests on a fact tagged [V2]/[U]/[C] · "
+        "⇄ another zone's list, permitted here, gives a lighter path",
+        style="dim",
+    )
+    parts = [matrix, legend, burden]
+    if notes:
+        parts.append(Text("\n".join(["cross-zone alternatives:", *notes])))
+    return Group(*parts)

@@ -1,0 +1,180 @@
+"""`ftzlist lists diff|impact|new|validate`: editions compared, their effect on a company, and
+tools for users who transcribe a list themselves. Registered on the `lists` sub-app."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date
+from ftzlist.commands.lists import lists_app
+from ftzlist.errors import EXIT_INVALID, EXIT_OK, InputError
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def _v(value: object) -> object:
+    """Bilingual text reads as its English side in the terminal (JSON keeps both)."""
+    return value.get("en", value) if isinstance(value, dict) and "en" in value else value
+
+
+def register(app: typer.Typer) -> None:
+    """The commands attach to `lists_app` at import; nothing to add to the root app."""
+
+
+def _list_arg(value: str, extra: list[Path] | None) -> tuple:
+    """A list given by file path or by the id of a bundled (or --lists) list."""
+    from ftzlist.loader import load_list_file
+
+    p = Path(value)
+    if p.suffix in (".yaml", ".yml", ".json") or p.exists():
+        return load_list_file(p)
+    the_law = law(extra)
+    lf = the_law.lists.get(value)
+    return lf, the_law.lists.sha256[lf.id]
+
+
+@lists_app.command("diff")
+def diff_cmd(
+    old: Annotated[str, typer.Argument(help="Old edition: a list file or a list id.")],
+    new: Annotated[str, typer.Argument(help="New edition: a list file or a list id.")],
+    as_json: JsonOption = False,
+    lists: ListsOption = None,
+) -> None:
+    """Items added, removed, changed (field, old, new), renamed or split; bands loosened or tightened."""
+    from ftzlist.listdiff import diff_lists
+
+    (a, _), (b, _) = _list_arg(old, lists), _list_arg(new, lists)
+    d = diff_lists(a, b)
+    if as_json:
+        sys.stdout.write(d.model_dump_json(indent=2) + "\n")
+        raise typer.Exit(EXIT_OK)
+    out = console()
+    out.print(
+        f"[bold]{d.old_id} → {d.new_id}[/bold]"
+        + ("" if d.family_matches else " [red](different families)[/red]")
+    )
+    for c in d.metadata:
+        out.print(f"  {c.field}: {_v(c.old)} → {_v(c.new)}")
+    for s in d.sectors:
+        extra = "".join(
+            [
+                f" +scenarios {', '.join(s.scenarios_added)}" if s.scenarios_added else "",
+                f" -scenarios {', '.join(s.scenarios_removed)}" if s.scenarios_removed else "",
+            ]
+        )
+        out.print(f"  sector {s.sector}: {s.change}{extra}")
+    if d.scenarios_added or d.scenarios_removed:
+        out.print(f"  scenarios: +{d.scenarios_added or []} -{d.scenarios_removed or []}")
+    for title, rows in (("added", d.added), ("removed", d.removed)):
+        for r in rows:
+            out.print(f"  [{'green' if title == 'added' else 'red'}]{title}[/] {r.id}: {r.title}")
+    for r in d.renamed:
+        target = r.new_id if r.how == "id" else f"'{r.new_title}'"
+        out.print(
+            f"  [magenta]renamed[/] {r.old_id} → {target}"
+            + (f" ({len(r.changes)} field(s) changed)" if r.changes else "")
+        )
+    for sp in d.split:
+        out.print(f"  [magenta]split[/] {sp.old_id} → {', '.join(sp.new_ids)} (along {sp.along})")
+    for r in d.changed:
+        out.print(f"  [yellow]changed[/] {r.id}")
+        for c in r.changes:
+            out.print(f"      {c.field}: {_v(c.old)} → {_v(c.new)}")
+    for bc in d.bands:
+        colour = {"loosened": "green", "tightened": "red"}.get(bc.direction, "yellow")
+        out.print(f"  [{colour}]{bc.direction}[/] {bc.item}: {bc.old} → {bc.new} ({bc.why})")
+    for c in d.coverage:
+        out.print(f"  coverage {c.field}: {c.old} → {c.new}")
+    for c in d.procedures:
+        out.print(f"  procedure {c.field}: {c.old} → {c.new}")
+    if d.empty:
+        out.print("  no differences")
+    raise typer.Exit(EXIT_OK)
+
+
+@lists_app.command("impact")
+def impact_cmd(
+    old: Annotated[str, typer.Argument(help="Old edition: a list file or a list id.")],
+    new: Annotated[str, typer.Argument(help="New edition: a list file or a list id.")],
+    declaration: Annotated[Path, typer.Argument(help="Declaration file.")],
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    lists: ListsOption = None,
+) -> None:
+    """Which of the company's flows change pathway under the new edition."""
+    from ftzlist.listdiff import impact
+    from ftzlist.loader import load_declaration
+
+    the_law = law(lists)
+    decl = load_declaration(declaration, the_law)
+    day = parse_date(as_of) if as_of else (decl.as_of or dt.date.today())
+    result = impact(_list_arg(old, lists), _list_arg(new, lists), decl, the_law, day)
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        raise typer.Exit(EXIT_OK)
+    out = console()
+    out.print(f"[bold]{result.old_id} → {result.new_id}[/bold] for {decl.handler.name}, as of {day}")
+    for n in result.notes:
+        out.print(f"  [dim]note: {n}[/dim]")
+    for f in result.flows:
+        mark = "·" if f.change == "unchanged" else "▶"
+        out.print(f"  {mark} {f.flow_id}: {f.old.value} → {f.new.value} ({f.change})")
+        if f.change != "unchanged" or f.old_rules != f.new_rules:
+            out.print(f"      rules {', '.join(f.old_rules) or '—'} → {', '.join(f.new_rules) or '—'}")
+    out.print(f"{len(result.changed)} of {len(result.flows)} flow(s) change pathway")
+    raise typer.Exit(EXIT_OK)
+
+
+@lists_app.command("new")
+def new_cmd(
+    list_id: Annotated[str, typer.Argument(help="Id of the new list version, e.g. hubei-ftz-2026.")],
+    zone: Annotated[str, typer.Option("--zone", help="Zone id the list binds.")],
+    kind: Annotated[str, typer.Option("--kind", help="negative_list or positive_list.")] = "negative_list",
+    sector: Annotated[str, typer.Option("--sector", help="A first sector id.")] = "general",
+    out_path: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here (default: stdout).")
+    ] = None,
+) -> None:
+    """A skeleton list file to fill in; `lists validate` rejects it until every TODO is replaced."""
+    from ftzlist.authoring import skeleton
+
+    if kind not in ("negative_list", "positive_list"):
+        raise InputError(f"--kind: expected negative_list or positive_list, got '{kind}'")
+    text = skeleton(list_id, zone=zone, kind=kind, sector=sector)
+    if out_path is None:
+        sys.stdout.write(text)
+    else:
+        if out_path.exists():
+            raise InputError("exists; not overwritten", where=str(out_path))
+        out_path.write_text(text, encoding="utf-8")
+        console(stderr=True).print(f"wrote {out_path}; next: ftzlist lists validate {out_path}")
+    raise typer.Exit(EXIT_OK)
+
+
+@lists_app.command("validate")
+def validate_cmd(
+    files: Annotated[list[Path], typer.Argument(help="List files to check.")],
+    lists: ListsOption = None,
+) -> None:
+    """Schema, id uniqueness, overlapping or gapped bands, citations present, dates consistent.
+
+    Exit code 0 when no errors (warnings allowed), 2 when any file has errors."""
+    from ftzlist.authoring import validate_list
+
+    the_law = law(lists)
+    out = console()
+    failed = False
+    for path in files:
+        problems = validate_list(path, the_law)
+        errs = [p for p in problems if p.severity == "error"]
+        failed |= bool(errs)
+        status = "[red]invalid[/red]" if errs else "[green]valid[/green]"
+        out.print(f"{path}: {status} ({len(errs)} error(s), {len(problems) - len(errs)} warning(s))")
+        for p in problems:
+            out.print(f"  {p}", markup=False, highlight=False)
+    raise typer.Exit(EXIT_INVALID if failed else EXIT_OK)
