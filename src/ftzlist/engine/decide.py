@@ -11,10 +11,12 @@ are unknown leaves the flow `undetermined` only when it could make the answer st
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ftzlist import __version__
@@ -101,6 +103,9 @@ class _Judge:
         self.national = law.lists.national(as_of)
         self.in_force = law.lists.in_force(as_of)
         self.facts = resolve(decl, self.voc)
+        self.by_flow: dict[int, list[Fact]] = defaultdict(list)
+        for f in self.facts:
+            self.by_flow[f.flow_index].append(f)
         self.governing_missing: list[Missing] = []
         self.governing_conflicts: list[Conflict] = []
         self.zone_lists = self._zone_lists()
@@ -109,6 +114,7 @@ class _Judge:
         self._matches: dict[tuple[str, str, str], Match] = {}
         self._counts: dict[tuple[str, str], tuple[int, float]] = {}
         self._judged: dict[str, tuple[Outcome, Outcome]] = {}
+        self._groups: dict[str, dict[str, list[Item]]] = {}
 
     # --- which list governs -------------------------------------------------------------------
     def _zone_lists(self) -> list[ListFile]:
@@ -203,7 +209,7 @@ class _Judge:
                 False,
                 f"no exemption '{flow.exemption}' in {self.national.id} (in force on {self.as_of})",
             )
-        facts = [f for f in self.facts if f.flow_index == flow_index]
+        facts = self.by_flow[flow_index]
         state: bool | None = True
         reasons = []
         for pred in ex.requires:
@@ -228,6 +234,16 @@ class _Judge:
         if ex.covers == "personal_information" and fact.data_class != DataClass.personal_information:
             return False
         return state
+
+    def band_groups(self, lf: ListFile) -> dict[str, list[Item]]:
+        """Items on one person axis, by group, for headroom."""
+        if lf.id not in self._groups:
+            groups: dict[str, list[Item]] = defaultdict(list)
+            for it in lf.items:
+                if it.group and it.persons is not None and it.level != "override":
+                    groups[it.group].append(it)
+            self._groups[lf.id] = dict(sorted(groups.items()))
+        return self._groups[lf.id]
 
     # --- matching and counting ---------------------------------------------------------------
     def match(self, lf: ListFile, item: Item, fact: Fact) -> Match:
@@ -460,11 +476,27 @@ def _exemption_item(ex: Exemption) -> Item:
 
 def decide(declaration: Declaration, law: Law, as_of: dt.date) -> DecisionSet:
     """Judge every flow of `declaration` under the lists in force on `as_of`."""
+    with _no_cyclic_gc():
+        return _decide(declaration, law, as_of)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The engine builds millions of small acyclic objects for large declarations; the cyclic
+    collector rescanning them made 100,000 flows take superlinear time. Reference counting still
+    frees everything; the collector is restored (and run once) afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _decide(declaration: Declaration, law: Law, as_of: dt.date) -> DecisionSet:
     j = _Judge(declaration, law, as_of)
-    by_flow: dict[int, list[Fact]] = defaultdict(list)
-    for f in j.facts:
-        by_flow[f.flow_index].append(f)
-    flows = [_flow_decision(j, i, by_flow[i]) for i in range(len(declaration.flows))]
+    flows = [_flow_decision(j, i, j.by_flow[i]) for i in range(len(declaration.flows))]
     used = sorted({j.national.id, *(lf.id for lf in j.zone_lists)})
     summary: dict[str, int] = {p.value: 0 for p in Pathway}
     for fd in flows:
@@ -660,13 +692,10 @@ def _headroom(j: _Judge, fact: Fact, reg: Outcome) -> list[Headroom]:
     lf = j.law.lists.get(reg.regime) if reg.regime else None
     if lf is None or any(e.item.level == "exemption" for e in reg.fired):
         return []
-    groups: dict[str, list[Item]] = defaultdict(list)
-    for it in lf.items:
-        if it.group and it.persons is not None and it.level != "override":
-            groups[it.group].append(it)
+    groups = j.band_groups(lf)
     out = []
     current = _strictest(e.item.pathway for e in reg.fired) or Pathway.exempt
-    for group, members in sorted(groups.items()):
+    for group, members in groups.items():
         on_axis = [it for it in members if j.match(lf, it, fact).state is True]
         if not on_axis:
             continue
