@@ -1,0 +1,223 @@
+"""`ftzlist count`: de-duplicated natural persons from export logs, with threshold crossing dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ftzlist.commands.common import ListsOption, console, law, parse_date
+from ftzlist.errors import InputError
+
+if TYPE_CHECKING:
+    from ftzlist.counting.result import CountResult
+    from ftzlist.loader import Law
+
+KEY_ENV = "FTZLIST_HASH_KEY"
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="count")(count)
+
+
+def read_key(key_file: Path | None) -> bytes:
+    """The HMAC key: `--key-file` or the FTZLIST_HASH_KEY environment variable (CLI layer only)."""
+    from ftzlist.counting.hashing import check_key
+
+    if key_file is not None:
+        try:
+            key = key_file.read_bytes().strip()
+        except OSError as exc:
+            raise InputError(f"cannot read the hash key: {exc.strerror}", where=str(key_file)) from None
+        return check_key(key)
+    env = os.environ.get(KEY_ENV)
+    if env:
+        return check_key(env.encode("utf-8"))
+    raise InputError(
+        f"no hash key: pass --key-file FILE or set {KEY_ENV} (at least 16 bytes; keep it away from the data)"
+    )
+
+
+def category_sensitivity(the_law: Law) -> dict[str, bool]:
+    voc = the_law.vocabulary
+    return {c: voc.sensitive_ground(c) is not None for c in voc.categories}
+
+
+def threshold_lists(the_law: Law, day: dt.date, ids: list[str] | None) -> list:
+    """The national list in force on `day` (its counting rule sets the window), plus named lists."""
+    out = [the_law.lists.national(day)]
+    for list_id in ids or ():
+        lf = the_law.lists.get(list_id)
+        if lf.id not in {x.id for x in out}:
+            out.append(lf)
+    return out
+
+
+def run_count(
+    logs: list[str],
+    mapping: Path,
+    *,
+    day: dt.date,
+    key: bytes,
+    the_law: Law,
+    list_ids: list[str] | None = None,
+    evidence: Path | None = None,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+) -> CountResult:
+    """Shared by `count` and `assess --logs`."""
+    from ftzlist.counting import count_persons, expand, load_mapping
+    from ftzlist.counting.engine import DuckDBEngine
+
+    m = load_mapping(mapping)
+    files = expand(logs)
+    engine = DuckDBEngine(memory_limit=memory_limit, threads=threads)
+    try:
+        return count_persons(
+            files,
+            m,
+            as_of=day,
+            key=key,
+            lists=threshold_lists(the_law, day, list_ids),
+            category_sensitivity=category_sensitivity(the_law),
+            engine=engine,
+            evidence=evidence,
+        )
+    finally:
+        engine.close()
+
+
+def count(
+    logs: Annotated[
+        list[str],
+        typer.Argument(help="Log files, globs or folders (.csv, .parquet, .jsonl).", show_default=False),
+    ],
+    mapping: Annotated[Path, typer.Option("--mapping", "-m", help="Mapping YAML: which column means what.")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Count up to this date, YYYY-MM-DD (default today).")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table, or json (stable).")] = Format.table,
+    key_file: Annotated[
+        Path | None, typer.Option("--key-file", help=f"HMAC key file (else ${KEY_ENV}).", show_default=False)
+    ] = None,
+    list_ids: Annotated[
+        list[str] | None,
+        typer.Option("--list", help="Also report this list's thresholds (repeatable).", show_default=False),
+    ] = None,
+    lists: ListsOption = None,
+    evidence: Annotated[
+        Path | None,
+        typer.Option(
+            "--evidence", help="Write merged groups (hashed identifiers only) to this Parquet file."
+        ),
+    ] = None,
+    memory_limit: Annotated[str, typer.Option("--memory-limit", help="DuckDB memory limit.")] = "2500MB",
+    threads: Annotated[
+        int | None, typer.Option("--threads", help="DuckDB threads (default: all cores).")
+    ] = None,
+) -> None:
+    """Count de-duplicated natural persons, cumulative from 1 January, per flow, subject type and
+    sensitivity, with the date each threshold was (or will be) crossed.
+
+    Identifiers are normalised and linked (strong identifiers always, weak ones only where the
+    mapping says link: true); nothing raw is printed: groups appear as keyed hashes.
+    """
+    day = parse_date(as_of) if as_of else dt.date.today()
+    key = read_key(key_file)
+    the_law = law(lists)
+    result = run_count(
+        logs,
+        mapping,
+        day=day,
+        key=key,
+        the_law=the_law,
+        list_ids=list_ids,
+        evidence=evidence,
+        memory_limit=memory_limit,
+        threads=threads,
+    )
+    if fmt == Format.json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    render(result)
+
+
+def _axes_row(a) -> tuple[str, str, str]:
+    return f"{a.non_sensitive:,}", f"{a.sensitive:,}", f"{a.any:,}"
+
+
+def render(r: CountResult) -> None:
+    from rich.table import Table
+
+    out = console()
+    out.print(
+        f"[bold]Persons exported {r.window_start} to {r.as_of}[/bold]  (rule: {r.rule.list_id or 'none'}"
+        f"{', ' + r.rule.citation if r.rule.citation else ''}; run {r.run_id})"
+    )
+    t = Table(title="Handler-wide (de-duplicated natural persons)")
+    for col in ("", "non-sensitive", "sensitive", "any"):
+        t.add_column(col, justify="right" if col else "left")
+    t.add_row("counted", *_axes_row(r.totals))
+    t.add_row("set apart (exempt)", *_axes_row(r.exempt_totals))
+    out.print(t)
+    for title, rows, key in (("Per flow", r.by_flow, "flow"), ("Per subject type", r.by_subject, "subject")):
+        t = Table(title=title)
+        for col in (key, "rows", "non-sensitive", "sensitive", "any", "exempt rows", "exempt persons"):
+            t.add_column(col, justify="left" if col == key else "right")
+        for b in rows:
+            t.add_row(
+                str(getattr(b, key) or "(not stated)"),
+                f"{b.rows:,}",
+                *_axes_row(b.persons),
+                f"{b.exempt_rows:,}",
+                f"{b.exempt_persons.any:,}",
+            )
+        out.print(t)
+    if r.crossings:
+        t = Table(title="Thresholds")
+        for col in ("list", "group", "threshold", "count", "crossed on", "projected", "items"):
+            t.add_column(col, justify="right" if col in ("threshold", "count") else "left")
+        for c in r.crossings:
+            proj = ""
+            if c.crossed_on is None:
+                if c.projected_on and c.projected_within_window:
+                    proj = str(c.projected_on)
+                elif c.projected_within_window is False:
+                    proj = "not this year at the current rate"
+            t.add_row(
+                c.list_id,
+                f"{c.group or ''} {c.sensitivity or ''}".strip(),
+                f"{c.threshold:,}",
+                f"{c.count:,}",
+                str(c.crossed_on or ""),
+                proj,
+                ", ".join(c.items) + (f" ({c.note})" if c.note else ""),
+            )
+        out.print(t)
+    q = r.quality
+    out.print(
+        f"rows read {q.rows_read:,}; in window {q.rows_in_window:,}; before {q.rows_before_window:,}; "
+        f"after as-of {q.rows_after_as_of:,}; without a linking identifier {q.rows_without_linking_identifier:,}; "
+        f"linked groups {q.linked_groups:,}; doubtful (not merged) {q.doubtful_groups:,}"
+    )
+    for c in q.identifiers:
+        rows = f"{c.valid:,} valid / {c.invalid:,} invalid rows" if c.present is not None else "not linking"
+        out.print(
+            f"  {c.label} ({c.kind}): {rows}; distinct {c.distinct_valid:,} valid / {c.distinct_invalid:,} invalid"
+        )
+    if r.suspicious:
+        out.print(f"[yellow]{len(r.suspicious)} suspicious group(s)[/yellow] (shown by keyed hash):")
+        for s in r.suspicious[:10]:
+            out.print(f"  {s.kind}: {s.reason} [{'; '.join(s.identifiers)}]")
+    for reading in r.readings:
+        out.print(f"[dim]reading: {reading}[/dim]")

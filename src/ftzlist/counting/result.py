@@ -1,0 +1,110 @@
+"""What a count run produces. No raw identifier appears here: groups are shown by keyed-hash
+prefixes and column labels only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+
+class Axes(BaseModel):
+    """Distinct persons on each axis. A person with both sensitive and non-sensitive data counts on
+    both axes; `any` counts each person once; `unknown` rows (sensitivity not determinable) are
+    counted on both axes."""
+
+    sensitive: int = 0
+    non_sensitive: int = 0
+    any: int = 0
+
+
+class Breakdown(BaseModel):
+    flow: str | None = None
+    data_item: str | None = None
+    subject: str | None = None
+    category: str | None = None
+    rows: int = 0
+    persons: Axes = Field(default_factory=Axes, description="Counted (not set apart).")
+    exempt_rows: int = 0
+    exempt_persons: Axes = Field(
+        default_factory=Axes, description="In rows set apart under an exemption ground."
+    )
+
+
+class Crossing(BaseModel):
+    """One threshold of a list (an item's `persons.min`) and when the cumulative count met it."""
+
+    list_id: str
+    group: str | None
+    sensitivity: str | None
+    threshold: int
+    items: list[str]
+    count: int = Field(description="Persons counted up to as_of for this threshold's rows.")
+    crossed_on: dt.date | None = None
+    projected_on: dt.date | None = Field(None, description="At the year-to-date daily rate; None = no rate.")
+    projected_within_window: bool | None = None
+    note: str | None = None
+
+
+class Suspicious(BaseModel):
+    kind: str
+    reason: str
+    size: int
+    identifiers: list[str] = Field(
+        default_factory=list, description="Column label and hash prefix, at most 10."
+    )
+
+
+class ColumnQuality(BaseModel):
+    label: str
+    kind: str
+    links: bool
+    present: int | None = Field(None, description="Rows with a value (linking columns only).")
+    valid: int | None = None
+    invalid: int | None = Field(None, description="Rows whose value is invalid: it links nothing.")
+    distinct_valid: int = 0
+    distinct_invalid: int = 0
+
+
+class Quality(BaseModel):
+    files: list[str]
+    rows_read: int = 0
+    rows_in_window: int = 0
+    rows_before_window: int = 0
+    rows_after_as_of: int = 0
+    identifiers: list[ColumnQuality] = Field(default_factory=list)
+    rows_without_linking_identifier: int = 0
+    linked_groups: int = Field(
+        0, description="Persons whose records were joined through two or more identifiers."
+    )
+    doubtful_groups: int = Field(
+        0, description="Groups not merged: conflicting resident IDs or above the size limit."
+    )
+    weak_attached_rows: int = 0
+    shared_weak_values: int = 0
+
+
+class Rule(BaseModel):
+    list_id: str | None
+    window: str
+    excluded_exemptions: list[str] | None = Field(
+        None, description="None = every exemption ground is set apart."
+    )
+    citation: str | None = None
+
+
+class CountResult(BaseModel):
+    as_of: dt.date
+    window_start: dt.date
+    rule: Rule
+    totals: Axes
+    exempt_totals: Axes
+    by_flow: list[Breakdown]
+    by_subject: list[Breakdown]
+    by_item: list[Breakdown] = Field(description="Per flow and data item (the log's item column).")
+    by_category: list[Breakdown] = Field(description="Per flow, category and subject type.")
+    crossings: list[Crossing]
+    suspicious: list[Suspicious]
+    quality: Quality
+    readings: list[str]
+    run_id: str = Field(description="Hash of inputs (file names and sizes, mapping, as_of, lists): cite it.")
