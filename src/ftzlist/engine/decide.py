@@ -115,6 +115,7 @@ class _Judge:
         self._counts: dict[tuple[str, str], tuple[int, float]] = {}
         self._judged: dict[str, tuple[Outcome, Outcome]] = {}
         self._groups: dict[str, dict[str, list[Item]]] = {}
+        self._flags: dict[tuple[str, str, str], bool | None] = {}
 
     # --- which list governs -------------------------------------------------------------------
     def _zone_lists(self) -> list[ListFile]:
@@ -268,7 +269,35 @@ class _Judge:
             elif self.regime[f.key] is lf or lf.kind == "positive_list":
                 yield f
 
+    def claimed(self, lf: ListFile, fact: Fact) -> bool | None:
+        """Whether an exclusive zone item of `lf` takes this data out of the other items."""
+        key = (lf.id, "#claimed", fact.key)
+        if key not in self._flags:
+            states = [
+                self.match(lf, it, fact).state for it in lf.items if it.exclusive and it.level == "zone"
+            ]
+            self._flags[key] = True if True in states else (None if None in states else False)
+        return self._flags[key]
+
+    def specific(self, lf: ListFile, data_class: DataClass | None, fact: Fact) -> bool | None:
+        """Whether a specific (not catch-all) band of `lf` catches the data on all but persons."""
+        key = (lf.id, f"#specific:{data_class}", fact.key)
+        if key not in self._flags:
+            states = [
+                self.match(lf, it, fact).state
+                for it in lf.items
+                if not it.catch_all
+                and it.persons is not None
+                and it.data_class == data_class
+                and it.level == "zone"
+            ]
+            claimed = self.claimed(lf, fact)
+            states.append(claimed)
+            self._flags[key] = True if True in states else (None if None in states else False)
+        return self._flags[key]
+
     def count(self, lf: ListFile, item: Item) -> tuple[int, float]:
+        """(at least, at most) persons towards `item`'s band; at most is inf when a figure is unknown."""
         key = (lf.id, item.id)
         if key not in self._counts:
             lo, hi = 0, 0.0
@@ -276,6 +305,18 @@ class _Judge:
                 state = self.match(lf, item, f).state
                 if state is False:
                     continue
+                if item.level == "zone" and not item.exclusive:
+                    claimed = self.claimed(lf, f)
+                    if claimed:
+                        continue
+                    if claimed is None:
+                        state = None
+                if item.catch_all:
+                    hit = self.specific(lf, item.data_class, f)
+                    if hit:
+                        continue
+                    if hit is None:
+                        state = None
                 n = f.data.persons
                 if n is None:
                     hi = math.inf
@@ -338,31 +379,29 @@ class _Judge:
         )
 
     def layer(self, lf: ListFile, items: list[Item], fact: Fact, out: Outcome) -> None:
-        """Judge `items` of one list on one fact, applying the catch-all rule."""
-        evals = {it.id: self.evaluate(lf, it, fact) for it in items if not it.catch_all}
-        specific: dict[DataClass | None, bool | None] = {}
+        """Judge `items` of one list on one fact, applying the exclusive and catch-all rules."""
+        claimed = self.claimed(lf, fact) if any(it.exclusive for it in items) else False
         for it in items:
-            if it.catch_all or it.persons is None:
-                continue
-            s = self.match(lf, it, fact).state
-            prev = specific.get(it.data_class, False)
-            specific[it.data_class] = (
-                True if (s or prev is True) else (None if (s is None or prev is None) else False)
-            )
-        for it in items:
-            if not it.catch_all:
-                continue
-            hit = specific.get(it.data_class, False)
             ev = self.evaluate(lf, it, fact)
-            if hit is True:
-                out.checks.append(
-                    self.check(ev, fact, "not_fired", "a specific item of the list catches this data")
-                )
+            if claimed and not it.exclusive:
+                owner = next(x.id for x in items if x.exclusive and self.match(lf, x, fact).state)
+                out.checks.append(self.check(ev, fact, "not_fired", f"the data is judged by {owner} alone"))
                 continue
-            if hit is None and ev.state is not False:
-                ev.state = None
-            evals[it.id] = ev
-        for ev in evals.values():
+            if it.catch_all:
+                hit = self.specific(lf, it.data_class, fact)
+                if hit is True:
+                    out.checks.append(
+                        self.check(ev, fact, "not_fired", "a specific item of the list catches this data")
+                    )
+                    continue
+                if hit is None and ev.state is not False:
+                    ev = Eval(
+                        ev.lf,
+                        ev.item,
+                        _unknown_because(self._specific_missing(lf, it, fact), ev.match),
+                        None,
+                        persons=ev.persons,
+                    )
             out.checks.append(self.check(ev, fact))
             if ev.lifted:
                 continue
@@ -370,6 +409,21 @@ class _Judge:
                 out.fired.append(ev)
             elif ev.state is None:
                 out.unknown.append(ev)
+
+    def _specific_missing(self, lf: ListFile, item: Item, fact: Fact) -> list[tuple[str, str]]:
+        """Why it is unknown whether a specific band catches the data (for a catch-all's answer)."""
+        out: list[tuple[str, str]] = []
+        for it in lf.items:
+            if (
+                it is not item
+                and not it.catch_all
+                and it.level == "zone"
+                and (it.exclusive or it.data_class == item.data_class)
+            ):
+                m = self.match(lf, it, fact)
+                if m.state is None:
+                    out.extend(m.missing)
+        return out
 
     def judge(self, fact: Fact) -> tuple[Outcome, Outcome]:
         """(overrides, regime) outcomes for one fact."""
@@ -468,6 +522,10 @@ class _Judge:
                     Missing(field=f"list {lf.id}: {part.id}", why=f"not encoded: {part.description}"),
                 )
             )
+
+
+def _unknown_because(missing: list[tuple[str, str]], m: Match) -> Match:
+    return Match(None, dict(m.facts), missing, "unknown whether a specific item catches this data")
 
 
 def _exemption_item(ex: Exemption) -> Item:

@@ -8,6 +8,7 @@ the pathway it requires and a citation. The engine reads these; it knows no zone
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -72,6 +73,9 @@ class Item(Strict):
       off the list; the catch-all does not pick it up).
     - `level`: `override` items apply whatever else applies; `exemption` is the flow's claimed
       ground; `zone` items apply to handlers the list binds, in place of the national `base` ladder.
+    - `exclusive`: data the item catches is judged by it alone among the list's zone items (a bucket
+      of its own, e.g. genetic data on the human-genetic-resources route); it is left out of every
+      other item's count, and when a clearance lifts the item the data is off the list.
     - `group`: items on one person axis (e.g. tier 2 then tier 1 for one subject type); headroom is
       the distance to the next item of the group, and two items of one group firing at once with
       different pathways are reported as a conflict.
@@ -90,6 +94,9 @@ class Item(Strict):
     persons: Band | None = None
     catch_all: bool = Field(
         False, description="Applies only when no specific item of the sector catches the data."
+    )
+    exclusive: bool = Field(
+        False, description="Data it catches is judged by it alone among the list's zone items."
     )
     ciio: bool | None = None
     markers: list[Marker] = Field(default_factory=list)
@@ -291,8 +298,8 @@ class ListFile(Strict):
     def _check(self) -> ListFile:
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise ValueError("effective_to is before effective_from")
-        ids = [i.id for i in self.items] + [e.id for e in self.exemptions]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        ids = Counter([i.id for i in self.items] + [e.id for e in self.exemptions])
+        dupes = sorted(i for i, n in ids.items() if n > 1)
         if dupes:
             raise ValueError(f"duplicate item ids: {', '.join(dupes)}")
         return self
