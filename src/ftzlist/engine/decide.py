@@ -594,7 +594,7 @@ def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
     conflicts: list[Conflict] = list(j.governing_conflicts)
     obligations: dict[str, ObligationOut] = {}
     headroom: list[Headroom] = []
-    undetermined = False
+    open_rank = -1  # the strictest pathway an undetermined data item could still turn out to need
     known: list[Pathway] = []
     for fact in facts:
         over, reg = j.judge(fact)
@@ -605,7 +605,7 @@ def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
         unknown_rank = max(over.unknown_rank(), reg.unknown_rank())
         fact_undetermined = k is None or unknown_rank > PATHWAY_RANK[k]
         if fact_undetermined:
-            undetermined = True
+            open_rank = max(open_rank, unknown_rank if k is None else max(unknown_rank, PATHWAY_RANK[k]))
             for ev in over.unknown + reg.unknown:
                 if k is None or ev.rank > PATHWAY_RANK[k]:
                     missing.extend(Missing(field=f, why=w) for f, w in ev.match.missing)
@@ -644,7 +644,11 @@ def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
         warnings.append(
             f"{j.national.id} counts persons from 1 January of the previous year: declare figures on that basis"
         )
-    pathway = Pathway.undetermined if undetermined else _strictest(known)
+    # A flow needs the strictest pathway of its data; it is undetermined only when an open item could
+    # still need more than what the determined items already require.
+    strictest = _strictest(known)
+    undetermined = open_rank >= 0 and (strictest is None or open_rank > PATHWAY_RANK[strictest])
+    pathway = Pathway.undetermined if undetermined else strictest
     return FlowDecision(
         flow_id=flow.id,
         scenario=flow.scenario,
