@@ -23,7 +23,7 @@ from ftzlist import __version__
 from ftzlist.engine.facts import Fact, resolve
 from ftzlist.engine.match import Match, match_item
 from ftzlist.loader import Law
-from ftzlist.schema.common import PATHWAY_RANK, DataClass, Pathway, Sensitivity
+from ftzlist.schema.common import PATHWAY_LABEL, PATHWAY_RANK, DataClass, Pathway, Sensitivity
 from ftzlist.schema.decision import (
     Check,
     Conflict,
@@ -295,6 +295,12 @@ class _Judge:
             states.append(claimed)
             self._flags[key] = True if True in states else (None if None in states else False)
         return self._flags[key]
+
+    def counts_towards(self, lf: ListFile, item: Item, fact: Fact) -> bool:
+        """False when an exclusive item or a specific band takes the data away from `item`."""
+        if item.level == "zone" and not item.exclusive and self.claimed(lf, fact):
+            return False
+        return not (item.catch_all and self.specific(lf, item.data_class, fact))
 
     def count(self, lf: ListFile, item: Item) -> tuple[int, float]:
         """(at least, at most) persons towards `item`'s band; at most is inf when a figure is unknown."""
@@ -758,7 +764,9 @@ def _headroom(j: _Judge, fact: Fact, reg: Outcome) -> list[Headroom]:
     out = []
     current = _strictest(e.item.pathway for e in reg.fired) or Pathway.exempt
     for group, members in groups.items():
-        on_axis = [it for it in members if j.match(lf, it, fact).state is True]
+        on_axis = [
+            it for it in members if j.match(lf, it, fact).state is True and j.counts_towards(lf, it, fact)
+        ]
         if not on_axis:
             continue
         lo, hi = j.count(lf, on_axis[0])
@@ -779,7 +787,9 @@ def _headroom(j: _Judge, fact: Fact, reg: Outcome) -> list[Headroom]:
         else:
             threshold = nxt.persons.min  # type: ignore[union-attr]
             remaining = threshold - lo
-            label = f"{lo:,} of {threshold:,} {subject}: {remaining:,} left before {nxt.pathway.value}"
+            label = (
+                f"{lo:,} of {threshold:,} {subject}: {remaining:,} left before {PATHWAY_LABEL[nxt.pathway]}"
+            )
         out.append(
             Headroom(
                 list_id=lf.id,

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from ftzlist.schema.common import Pathway
+from ftzlist.schema.common import PATHWAY_LABEL, Pathway
 
-PATHWAY_LABEL: dict[Pathway, str] = {
-    Pathway.security_assessment: "security assessment",
-    Pathway.standard_contract_or_certification: "standard contract or certification",
-    Pathway.exempt: "exempt",
-    Pathway.other_lawful_path: "other lawful path",
-    Pathway.national_core_data: "national core data",
-    Pathway.export_control: "export control",
-    Pathway.undetermined: "undetermined",
-}
+__all__ = ["OUTCOME_MARK", "PATHWAY_LABEL", "PATHWAY_STYLE"]
 
 PATHWAY_STYLE: dict[Pathway, str] = {
     Pathway.security_assessment: "bold red",

@@ -65,6 +65,10 @@ PATHWAY_RANK: dict[Pathway, int] = {
 }
 
 
+PATHWAY_LABEL: dict[Pathway, str] = {p: p.value.replace("_", " ") for p in Pathway}
+"""How a pathway reads in prose ("standard contract or certification")."""
+
+
 class Sensitivity(StrEnum):
     sensitive = "sensitive"
     non_sensitive = "non_sensitive"

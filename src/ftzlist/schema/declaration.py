@@ -8,6 +8,7 @@ the fact. Cross-references (category, scenario, zone ids) are checked against th
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Literal
 
 from pydantic import Field, StrictInt, field_validator, model_validator
@@ -105,8 +106,7 @@ class Declaration(Strict):
 
     @model_validator(mode="after")
     def _unique_flow_ids(self) -> Declaration:
-        ids = [f.id for f in self.flows]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = sorted(i for i, n in Counter(f.id for f in self.flows).items() if n > 1)
         if dupes:
             raise ValueError(f"flow ids repeat: {', '.join(dupes)}")
         return self
