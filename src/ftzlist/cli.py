@@ -21,7 +21,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-COMMAND_MODULES = ("assess", "lists", "listtools", "compare", "schema", "scan", "count")
+COMMAND_MODULES = ("assess", "lists", "listtools", "compare", "schema", "scan", "count", "report", "template")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"ftzlist.commands.{_name}").register(app)

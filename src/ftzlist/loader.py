@@ -234,7 +234,9 @@ def _load(extra: tuple[Path, ...], bundled: bool) -> Law:
 
 # Readers for other formats, by file suffix, as "module:function" so they are imported only when
 # used. The function takes a Path and returns a Declaration (or raises InputError).
-DECLARATION_READERS: dict[str, str] = {}
+DECLARATION_READERS: dict[str, str] = {
+    ".xlsx": "ftzlist.excel.inventory:read_inventory",
+}
 
 
 def read_declaration(path: Path) -> Declaration:

@@ -18,6 +18,7 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 def register(app: typer.Typer) -> None:
@@ -40,6 +41,10 @@ def assess(
         bool,
         typer.Option("--accept-suggestions", help="Treat data items drafted by `ftzlist scan` as confirmed."),
     ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="With --format xlsx: the workbook (default FILE-decisions.xlsx)."),
+    ] = None,
 ) -> None:
     """Assess declarations: pathway, obligations, reasons with citations, headroom, what is missing.
 
@@ -62,7 +67,14 @@ def assess(
             )
         day = parse_date(as_of) if as_of else (decl.as_of or dt.date.today())
         results.append(decide(decl, the_law, day))
-    if fmt == Format.json:
+    if fmt == Format.xlsx:
+        from ftzlist.excel.decisions import write_decisions
+
+        for path, r in zip(files, results, strict=True):
+            target = out if (out and len(files) == 1) else path.with_name(f"{path.stem}-decisions.xlsx")
+            write_decisions(r, the_law, target)
+            console(stderr=True).print(f"wrote {target}")
+    elif fmt == Format.json:
         if len(results) == 1:
             sys.stdout.write(results[0].model_dump_json(indent=2) + "\n")
         else:

@@ -1,0 +1,139 @@
+"""`ftzlist report`: the assessment as HTML, PDF, DOCX or XLSX, or the Chinese filing materials."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date
+from ftzlist.errors import InputError
+
+if TYPE_CHECKING:
+    from ftzlist.loader import Law
+    from ftzlist.reports.model import ZoneComparison
+    from ftzlist.schema.declaration import Declaration
+
+
+class Format(StrEnum):
+    html = "html"
+    pdf = "pdf"
+    docx = "docx"
+    xlsx = "xlsx"
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+    bilingual = "bilingual"
+
+
+class Kind(StrEnum):
+    report = "report"
+    filing = "filing"
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="report")(report)
+
+
+def report(
+    declaration: Annotated[Path, typer.Argument(help="Declaration (YAML, JSON or the XLSX inventory).")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.pdf,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the report.")] = Lang.bilingual,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output file (default: DECLARATION with the format's suffix)."),
+    ] = None,
+    kind: Annotated[
+        Kind,
+        typer.Option(
+            "--kind",
+            help="report: the assessment; filing: the Chinese application and filing materials (docx or xlsx).",
+        ),
+    ] = Kind.report,
+    compare: Annotated[
+        bool, typer.Option("--compare", help="Add the zone comparison (each flow's pathway in each zone).")
+    ] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="List every rule checked, not only those that applied.")
+    ] = False,
+    as_of: AsOfOption = None,
+    lists: ListsOption = None,
+) -> None:
+    """Write a report a regulator and a board can read: a summary page (flows by pathway, what is due
+    next), one section per flow (pathway, obligations, reasons with citations, headroom charts) and
+    the list versions used with their hashes."""
+    import time
+
+    from ftzlist.engine import decide
+    from ftzlist.loader import load_declaration
+    from ftzlist.reports import render_filing, render_report
+    from ftzlist.reports.model import ReportExtras
+
+    started = time.monotonic()
+    the_law = law(lists)
+    decl = load_declaration(declaration, the_law)
+    day = parse_date(as_of) if as_of else (decl.as_of or dt.date.today())
+    ds = decide(decl, the_law, day)
+    target = out or declaration.with_name(
+        declaration.stem + ("-filing" if kind == Kind.filing else "-report") + f".{fmt.value}"
+    )
+    if target.resolve() == declaration.resolve():
+        raise InputError(
+            "the output would overwrite the declaration; choose another --out", where=str(target)
+        )
+    if kind == Kind.filing:
+        if fmt not in (Format.docx, Format.xlsx):
+            raise InputError("filing materials come as --format docx or --format xlsx")
+        path = render_filing(ds, decl, the_law, fmt.value, target)  # type: ignore[arg-type]
+    else:
+        current = None
+        if declaration.suffix.lower() == ".xlsx":
+            from ftzlist.excel.inventory import read_inventory_full
+
+            current = read_inventory_full(declaration, the_law).current_pathways
+        extras = ReportExtras(comparison=zone_comparison(decl, the_law, day) if compare else None)
+        path = render_report(
+            ds,
+            decl,
+            the_law,
+            fmt.value,  # type: ignore[arg-type]
+            target,
+            lang=lang.value,  # type: ignore[arg-type]
+            extras=extras,
+            explain=explain,
+            current_pathways=current,
+        )
+    console(stderr=True).print(
+        f"wrote {path} ({path.stat().st_size:,} bytes, {time.monotonic() - started:.1f} s)"
+    )
+
+
+def zone_comparison(decl: Declaration, the_law: Law, day: dt.date) -> ZoneComparison:
+    """Each flow's pathway with the handler placed outside every zone and in each zone whose list is
+    in force (its own area in its own zone, else the zone's first area), decided by the same engine."""
+    from ftzlist.engine import decide
+    from ftzlist.reports.model import ZoneComparison, ZoneRow
+
+    zones: list[tuple[str, str | None, str | None]] = [("national", None, None)]
+    for lf in the_law.lists.in_force(day):
+        zone = lf.scope.zone
+        if zone and all(z != zone for _, z, _ in zones):
+            areas = the_law.vocabulary.zones[zone].areas
+            area = (lf.scope.areas or [a.id for a in areas] or [None])[0]
+            if zone == decl.handler.zone and decl.handler.area:
+                area = decl.handler.area  # the handler's own place first
+            zones.append((f"{zone}/{area}" if area else zone, zone, area))
+    columns = []
+    for _, zone, area in zones:
+        handler = decl.handler.model_copy(update={"zone": zone, "area": area})
+        placed = decl.model_copy(update={"handler": handler})
+        columns.append({f.flow_id: f.pathway for f in decide(placed, the_law, day).flows})
+    return ZoneComparison(
+        zones=[label for label, _, _ in zones],
+        rows=[ZoneRow(flow_id=f.id, pathways=[col.get(f.id) for col in columns]) for f in decl.flows],
+    )

@@ -1,0 +1,291 @@
+"""One report context (plain dicts) shared by the HTML/PDF, DOCX and XLSX renderings.
+
+Everything a report prints is decided here, once, in the chosen language; the renderers only lay it
+out. Rules that did not fire are counted, not listed (a board reads the reasons that decided the
+answer; `--explain`, the XLSX and the JSON keep every rule checked).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from ftzlist.reports import labels as T
+from ftzlist.reports.charts import Bar, count_png, headroom_png
+from ftzlist.schema.common import PATHWAY_RANK, Pathway
+
+if TYPE_CHECKING:
+    from ftzlist.loader import Law
+    from ftzlist.reports.model import ReportExtras
+    from ftzlist.schema.decision import DecisionSet, FlowDecision, Headroom
+    from ftzlist.schema.declaration import Declaration
+
+PATHWAY_ORDER = [
+    Pathway.national_core_data,
+    Pathway.export_control,
+    Pathway.security_assessment,
+    Pathway.other_lawful_path,
+    Pathway.standard_contract_or_certification,
+    Pathway.undetermined,
+    Pathway.exempt,
+]
+
+
+def data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _headroom_bar(h: Headroom, lang: T.Lang, subject: str) -> Bar:
+    who = h.data_item or h.group
+    label = " · ".join(x for x in (who, subject, h.list_id) if x)
+    if h.next_threshold is None:
+        note = f"{h.persons:,} — {T.word('none_above', lang)} ({T.pathway(h.current, lang)})"
+    else:
+        note = (
+            f"{h.persons:,} / {h.next_threshold:,} → {T.pathway(h.next_pathway, lang)}; "
+            f"{T.word('remaining', lang)} {h.remaining:,}"
+        )
+    return Bar(label=label, persons=h.persons, limit=h.next_threshold, note=note)
+
+
+def _procedure(law: Law | None, list_id: str, proc_id: str | None, lang: T.Lang) -> dict[str, Any] | None:
+    if law is None or proc_id is None:
+        return None
+    # The obligation's own list first, then any list (national procedures serve zone rules too).
+    candidates = [law.lists.by_id[list_id]] if list_id in law.lists.by_id else []
+    for proc in [p for lf in [*candidates, *law.lists] for p in lf.procedures]:
+        if proc.id == proc_id:
+            steps = []
+            for s in proc.steps:
+                if s.optional:
+                    continue
+                when = ""
+                if s.working_days:
+                    when = (
+                        f"{s.working_days} 个工作日内"
+                        if lang == "zh"
+                        else f"within {s.working_days} working days"
+                        if lang == "en"
+                        else f"{s.working_days} 个工作日内 / within {s.working_days} working days"
+                    )
+                steps.append(
+                    {
+                        "name": T.text(s.name, lang),
+                        "actor": s.actor,
+                        "when": when,
+                        "before_export": s.before_export,
+                        "citation": str(s.citation),
+                    }
+                )
+            return {
+                "id": proc.id,
+                "name": T.text(proc.name, lang),
+                "steps": steps,
+                "citation": str(proc.citation),
+            }
+    return None
+
+
+def _flow(f: FlowDecision, decl_flow: Any, law: Law | None, lang: T.Lang, explain: bool) -> dict[str, Any]:
+    voc = law.vocabulary if law else None
+    scen = voc.scenarios.get(f.scenario) if (voc and f.scenario) else None
+    item_subject = {d.id: d.subject for d in decl_flow.data} if decl_flow else {}
+
+    def subject_name(item: str | None) -> str:
+        sid = item_subject.get((item or "").split("/")[-1])
+        st = voc.subject_types.get(sid) if (voc and sid) else None
+        return T.text(st.name, lang) if st else ""
+
+    def cat_name(cid: str) -> str:
+        c = voc.categories.get(cid) if voc else None
+        return T.text(c.name, lang) if c else cid
+
+    shown = [c for c in f.checks if explain or c.outcome != "not_fired"]
+    bars = [_headroom_bar(h, lang, subject_name(h.data_item)) for h in f.headroom]
+    return {
+        "id": f.flow_id,
+        "scenario": f.scenario or "—",
+        "scenario_name": T.text(scen.name, lang) if scen else (f.scenario or T.word("unknown", lang)),
+        "recipient": (f"{decl_flow.recipient.name} ({decl_flow.recipient.country})" if decl_flow else "—"),
+        "purpose": decl_flow.purpose if decl_flow else "—",
+        "exemption": (decl_flow.exemption if decl_flow else None) or "—",
+        "pathway": T.pathway(f.pathway, lang),
+        "pathway_id": f.pathway.value,
+        "lower_bound": T.pathway(f.lower_bound, lang) if f.lower_bound else "",
+        "data_items": [
+            {
+                "id": i.data_item,
+                "category": i.category,
+                "category_name": cat_name(i.category),
+                "sensitive": T.word(
+                    "unknown" if i.sensitive is None else ("yes" if i.sensitive else "no"), lang
+                ),
+                "persons": "—" if i.persons is None else f"{i.persons:,}",
+                "pathway": T.pathway(i.pathway, lang),
+                "regime": i.regime,
+                "rules": ", ".join(i.deciding_rules),
+            }
+            for i in f.items
+        ],
+        "obligations": [
+            {
+                "id": o.id,
+                "text": T.text(o.text, lang),
+                "pathway": T.pathway(o.pathway, lang) if o.pathway else "",
+                "citation": str(o.citation),
+                "procedure": o.procedure or "",
+            }
+            for o in f.obligations
+        ],
+        "reasons": [
+            {
+                "list": c.list_id,
+                "rule": c.rule_id,
+                "outcome": T.outcome(c.outcome, lang),
+                "outcome_id": c.outcome,
+                "pathway": T.pathway(c.pathway, lang) if c.pathway else "",
+                "item": c.data_item or "",
+                "citation": str(c.citation),
+                "status": c.status,
+                "reason": c.reason,
+            }
+            for c in shown
+        ],
+        "checked": len(f.checks),
+        "not_shown": len(f.checks) - len(shown),
+        "headroom": [
+            {"label": b.label, "note": b.note, "persons": b.persons, "limit": b.limit} for b in bars
+        ],
+        "headroom_png": headroom_png(bars) if bars else None,
+        "missing": [f"{m.field}: {m.why}" for m in f.missing],
+        "conflicts": [f"{', '.join(c.rules)} → {c.resolution}" for c in f.conflicts],
+        "warnings": list(f.warnings),
+        "alternatives": list(f.alternatives),
+    }
+
+
+def build_context(
+    ds: DecisionSet,
+    decl: Declaration | None,
+    law: Law | None,
+    lang: T.Lang = "bilingual",
+    extras: ReportExtras | None = None,
+    *,
+    explain: bool = False,
+) -> dict[str, Any]:
+    """Everything a report shows, in `lang`. `decl` and `law` add names; both are optional."""
+    decl_flows = {f.id: f for f in decl.flows} if decl else {}
+    flows = [_flow(f, decl_flows.get(f.flow_id), law, lang, explain) for f in ds.flows]
+    by_pathway = Counter(f.pathway for f in ds.flows)
+    summary = [
+        {
+            "pathway": T.pathway(p, lang),
+            "pathway_id": p.value,
+            "count": by_pathway[p],
+            "flows": ", ".join(f.flow_id for f in ds.flows if f.pathway == p),
+        }
+        for p in PATHWAY_ORDER
+        if by_pathway[p]
+    ]
+    # What is due next: one row per procedure (or missing fact), naming every flow it concerns.
+    due: list[dict[str, Any]] = []
+    by_key: dict[tuple[str, str], dict[str, Any]] = {}
+    for f in sorted(ds.flows, key=lambda f: -PATHWAY_RANK.get(f.pathway, 6)):
+        rows = []
+        for o in f.obligations:
+            if not o.procedure:
+                continue
+            proc = _procedure(law, o.list_id, o.procedure, lang)
+            rows.append(
+                (
+                    ("procedure", o.procedure),
+                    {
+                        "what": proc["name"] if proc else T.text(o.text, lang),
+                        "steps": [s for s in (proc["steps"] if proc else []) if s["actor"] == "handler"][:3],
+                        "citation": str(proc["citation"] if proc else o.citation),
+                    },
+                )
+            )
+        if f.pathway == Pathway.undetermined:
+            fields = "; ".join(m.field for m in f.missing)
+            rows.append(
+                (
+                    ("missing", fields),
+                    {"what": T.word("missing", lang) + ": " + fields, "steps": [], "citation": ""},
+                )
+            )
+        for key, row in rows:
+            if key not in by_key:
+                by_key[key] = {**row, "flow_ids": []}
+                due.append(by_key[key])
+            if f.flow_id not in by_key[key]["flow_ids"]:
+                by_key[key]["flow_ids"].append(f.flow_id)
+    for d in due:
+        d["flows"] = ", ".join(d.pop("flow_ids"))
+    ht = ds.handler_totals
+    handler = decl.handler if decl else None
+    ex = extras
+    counts = []
+    if ex and ex.counts:
+        for s in ex.counts:
+            year = s.points[0].day.year if s.points else ds.as_of.year
+            png = count_png(
+                s.label,
+                [(p.day, p.persons) for p in s.points],
+                [(t.persons, t.label) for t in s.thresholds],
+                year,
+            )
+            counts.append({"label": s.label, "png": png, "last": s.points[-1].persons if s.points else 0})
+    return {
+        "lang": lang,
+        "w": {k: T.word(k, lang) for k in T.WORDS},
+        "title": T.word("report_title", lang),
+        "handler": ds.handler,
+        "handler_zone": (handler.zone or "—") if handler else "—",
+        "handler_sector": (handler.sector or "—") if handler else "—",
+        "as_of": ds.as_of.isoformat(),
+        "engine_version": ds.engine_version,
+        "input_sha256": ds.input_sha256,
+        "governing": ", ".join(ds.governing_lists) or "—",
+        "summary": summary,
+        "due": due,
+        "flows": flows,
+        "lists": [
+            {
+                "id": r.id,
+                "family": r.family,
+                "title": T.text(r.title, lang),
+                "sha256": r.sha256,
+                "coverage": T.word("complete" if r.coverage_complete else "incomplete", lang),
+            }
+            for r in ds.lists
+        ],
+        "totals": {
+            "non_sensitive": "—" if ht.persons_non_sensitive is None else f"{ht.persons_non_sensitive:,}",
+            "sensitive": "—" if ht.persons_sensitive is None else f"{ht.persons_sensitive:,}",
+            "excluded": ", ".join(ht.excluded_exempt_flows) or T.word("none", lang),
+            "pathway": T.pathway(ht.pathway, lang),
+        },
+        "counts": counts,
+        "comparison": (
+            {
+                "zones": list(ex.comparison.zones),
+                "rows": [
+                    {"flow": r.flow_id, "pathways": [T.pathway(p, lang) if p else "—" for p in r.pathways]}
+                    for r in ex.comparison.rows
+                ],
+            }
+            if ex and ex.comparison
+            else None
+        ),
+        "calendar": [
+            {
+                "date": e.day.isoformat(),
+                "flow": e.flow_id or "",
+                "what": e.what,
+                "provisional": T.word("provisional", lang) if e.provisional else "",
+            }
+            for e in (ex.calendar if ex else [])
+        ],
+    }
