@@ -21,7 +21,10 @@ app = typer.Typer(
     add_completion=False,
 )
 
-COMMAND_MODULES = ("assess", "lists", "listtools", "compare", "schema", "scan", "count", "report", "template")
+COMMAND_MODULES = (
+    *("assess", "lists", "listtools", "compare", "schema", "scan", "count", "report", "template"),
+    *("filings", "due", "calendar"),
+)
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"ftzlist.commands.{_name}").register(app)

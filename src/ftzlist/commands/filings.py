@@ -1,0 +1,465 @@
+"""`ftzlist filings`: the register of applications, filings, opinions, exports and incidents.
+
+The register is SQLite in the user's data directory unless `--db URL` (or the FTZLIST_DB
+environment variable, read here in the CLI layer only) names another database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ftzlist.commands.common import ListsOption, console, parse_date
+
+if TYPE_CHECKING:
+    from ftzlist.filings.register import DueRow, Register
+
+filings_app = typer.Typer(
+    help="The filing register: applications, filings, opinions, exports.", no_args_is_help=True
+)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="SQLAlchemy URL of the register (default: SQLite in the user data dir; env FTZLIST_DB).",
+        show_default=False,
+    ),
+]
+CalendarsOption = Annotated[
+    list[Path] | None,
+    typer.Option("--calendars", help="Extra folders of calendar year files (YYYY.yaml).", show_default=False),
+]
+ActorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--actor",
+        help="Who is making the change, for the audit trail (default: env FTZLIST_ACTOR or the login name).",
+        show_default=False,
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(filings_app, name="filings")
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("ftzlist", appauthor=False))
+
+
+def db_url(db: str | None) -> str:
+    from ftzlist.filings.db import default_url
+
+    return db or os.environ.get("FTZLIST_DB") or default_url(data_dir())
+
+
+def calendar_dirs(extra: list[Path] | None) -> list[Path]:
+    """User calendar files: the data dir's `calendars/` folder, then any `--calendars` folders."""
+    return [data_dir() / "calendars", *(extra or [])]
+
+
+def working_calendar(extra: list[Path] | None):
+    from ftzlist.calendar import WorkingCalendar
+
+    return WorkingCalendar.load(calendar_dirs(extra))
+
+
+def open_register(
+    db: str | None,
+    lists: list[Path] | None = None,
+    calendars: list[Path] | None = None,
+    actor: str | None = None,
+) -> Register:
+    import getpass
+
+    from ftzlist.commands.common import law
+    from ftzlist.filings.procedures import ProcedureBook
+    from ftzlist.filings.register import Register
+
+    who = actor or os.environ.get("FTZLIST_ACTOR") or getpass.getuser()
+    return Register.open(
+        db_url(db),
+        calendar=working_calendar(calendars),
+        procedures=ProcedureBook.from_law(law(lists)),
+        actor=who,
+    )
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def _content(path: Path):
+    from ftzlist.filings.content import FiledContent
+    from ftzlist.yamlio import load_model
+
+    return load_model(FiledContent, path)
+
+
+def status_badge(row: DueRow) -> str:
+    return {
+        "overdue": "[bold white on red] OVERDUE [/]",
+        "due_today": "[bold black on yellow] TODAY [/]",
+        "window_open": "[bold black on cyan] OPEN [/]",
+        "upcoming": "[green]upcoming[/]",
+        "lapsed": "[dim]lapsed[/]",
+        "met": "[green]done[/]",
+        "met_late": "[yellow]done late[/]",
+        "closed": "[dim]closed[/]",
+    }.get(row.status, row.status)
+
+
+def date_cell(day: dt.date, provisional: bool) -> str:
+    text = f"{day:%Y-%m-%d %a}"
+    return f"[magenta]{text} ≈[/]" if provisional else text
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+@filings_app.command("add")
+def add(
+    handler: Annotated[str, typer.Argument(help="Handler key, e.g. acme-xiamen (created if new).")],
+    flow: Annotated[str, typer.Argument(help="Flow key, e.g. pharmacovigilance (created if new).")],
+    procedure: Annotated[str, typer.Argument(help="Procedure id from a list file, e.g. fj.list_filing.")],
+    on: Annotated[str, typer.Option("--on", help="Date of the application (declaration), YYYY-MM-DD.")],
+    list_id: Annotated[
+        str | None, typer.Option("--list", help="List defining the procedure (default: in force on --on).")
+    ] = None,
+    parent: Annotated[
+        str | None,
+        typer.Option(
+            "--parent",
+            help="Filing this follows from (e.g. the list filing that sent the flow to the national tier).",
+        ),
+    ] = None,
+    handler_name: Annotated[str | None, typer.Option("--handler-name")] = None,
+    scenario: Annotated[str | None, typer.Option("--scenario")] = None,
+    recipient: Annotated[str | None, typer.Option("--recipient")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Recipient country, ISO alpha-2.")] = None,
+    db: DbOption = None,
+    lists: ListsOption = None,
+    calendars: CalendarsOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Open a proceeding: an application, a declaration, a standard-contract filing, a reporting duty."""
+    day = parse_date(on, "--on")
+    reg = open_register(db, lists, calendars, actor)
+    reg.ensure_handler(handler, handler_name)
+    reg.add_flow(
+        handler, flow, scenario=scenario, recipient_name=recipient, recipient_country=country, exist_ok=True
+    )
+    key = reg.open_proceeding(handler, flow, procedure, day, list_id=list_id, parent=parent)
+    console().print(f"opened [bold]{key}[/] ({procedure}) for {handler}/{flow} on {day}")
+    _print_view(reg, key)
+
+
+@filings_app.command("list")
+def list_(
+    handler: Annotated[str | None, typer.Option("--handler")] = None,
+    db: DbOption = None,
+    lists: ListsOption = None,
+    calendars: CalendarsOption = None,
+) -> None:
+    """Every proceeding in the register."""
+    from rich.table import Table
+
+    reg = open_register(db, lists, calendars)
+    table = Table(title="filings")
+    for col in ("key", "handler / flow", "procedure", "kind", "state", "opened", "valid until"):
+        table.add_column(col, no_wrap=col in ("key", "opened", "valid until"))
+    for v in reg.list_proceedings(handler):
+        until = date_cell(v.valid_until, v.valid_until_provisional) if v.valid_until else "—"
+        table.add_row(
+            v.key, f"{v.handler} / {v.flow}", v.procedure_id, v.kind, v.state, str(v.opened_on), until
+        )
+    console().print(table)
+
+
+@filings_app.command("show")
+def show(
+    key: Annotated[str, typer.Argument(help="Filing key, e.g. FJ-2026-0001.")],
+    as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+    db: DbOption = None,
+    lists: ListsOption = None,
+    calendars: CalendarsOption = None,
+) -> None:
+    """One proceeding: steps, what was filed, opinions, exports, deadlines, next steps."""
+    reg = open_register(db, lists, calendars)
+    _print_view(reg, key, parse_date(as_of) if as_of else today())
+
+
+def _print_view(reg: Register, key: str, as_of: dt.date | None = None) -> None:
+    from rich.table import Table
+
+    v = reg.show(key, as_of or today())
+    out = console()
+    out.print(f"[bold]{v.key}[/] · {v.procedure_name} · {v.list_id} · {v.kind} · state [bold]{v.state}[/]")
+    out.print(
+        f"{v.handler} / {v.flow} · opened {v.opened_on}"
+        + (f" · follows {v.follows}" if v.follows else "")
+        + (f" · from {v.parent}" if v.parent else "")
+    )
+    if v.valid_until:
+        mark = (
+            " [magenta](provisional: no calendar file for that year)[/]" if v.valid_until_provisional else ""
+        )
+        out.print(f"valid {v.valid_from} → {v.valid_until}{mark}")
+    for step, day, outcome, export in v.steps:
+        out.print(
+            f"  ✓ {day}  {step}"
+            + (f" ({outcome})" if outcome else "")
+            + (f" for export #{export}" if export else "")
+        )
+    for f in v.filings:
+        items = ", ".join(f"{i['id']} [{i['category']}]" for i in f["items"])
+        out.print(
+            f"  filed v{f['version']} on {f['filed_on']}: {f.get('scenario') or '—'} → "
+            f"{f['recipient']['name']} ({f['recipient']['country']}); persons {f.get('persons')}; items: {items}"
+        )
+    if v.deadlines:
+        table = Table(show_header=True, box=None, padding=(0, 1))
+        for col in ("", "due", "who", "what"):
+            table.add_column(col)
+        for r in v.deadlines:
+            table.add_row(status_badge(r), date_cell(r.due_on, r.provisional), r.actor, r.title)
+        out.print(table)
+    for n in v.next_steps:
+        out.print(f"  → next: {n}")
+
+
+@filings_app.command("record")
+def record(
+    key: Annotated[str, typer.Argument(help="Filing key.")],
+    step: Annotated[str, typer.Argument(help="Step id from the procedure, e.g. area_notice.")],
+    on: Annotated[str, typer.Argument(help="Date, YYYY-MM-DD.")],
+    outcome: Annotated[str | None, typer.Option("--outcome")] = None,
+    export: Annotated[
+        int | None, typer.Option("--export", help="Export id a post-export report covers.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note")] = None,
+    db: DbOption = None,
+    lists: ListsOption = None,
+    calendars: CalendarsOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Record a step of a procedure (a notice, an acceptance, a report)."""
+    reg = open_register(db, lists, calendars, actor)
+    reg.record_step(key, step, parse_date(on, "date"), outcome=outcome, note=note, export_id=export)
+    _print_view(reg, key)
+
+
+@filings_app.command("record-filing")
+def record_filing(
+    key: Annotated[str, typer.Argument(help="Filing key.")],
+    on: Annotated[str, typer.Argument(help="Date filed, YYYY-MM-DD.")],
+    content: Annotated[
+        Path,
+        typer.Argument(help="YAML: scenario, items, persons, recipient, sub-categories (docs/filings.md)."),
+    ],
+    step: Annotated[
+        str | None, typer.Option("--step", help="Step the filing is (default: filing/declaration/report).")
+    ] = None,
+    db: DbOption = None,
+    lists: ListsOption = None,
+    calendars: CalendarsOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Record the filing and keep what was filed as structured data."""
+    reg = open_register(db, lists, calendars, actor)
+    reg.record_filing(key, parse_date(on, "date"), _content(content), step_id=step)
+    _print_view(reg, key)
+
+
+@filings_app.command("record-opinion")
+def record_opinion(
+    key: Annotated[str, typer.Argument(help="Filing key.")],
+    on: Annotated[str, typer.Argument(help="Date the opinion or result issued, YYYY-MM-DD.")],
+    outcome: Annotated[
+        str, typer.Argument(help="on_list | off_list | not_applicable | approved | rejected.")
+    ],
+    pathway: Annotated[
+        str | None, typer.Option("--pathway", help="Pathway the opinion directs on-list data to.")
+    ] = None,
+    reference: Annotated[str | None, typer.Option("--reference")] = None,
+    db: DbOption = None,
+    lists: ListsOption = None,
+    calendars: CalendarsOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Record an authority's opinion or assessment result (a favourable one starts validity)."""
+    reg = open_register(db, lists, calendars, actor)
+    reg.record_opinion(key, parse_date(on, "date"), outcome, pathway=pathway, reference=reference)
+    _print_view(reg, key)
+
+
+@filings_app.command("record-export")
+def record_export(
+    handler: Annotated[str, typer.Argument()],
+    flow: Annotated[str, typer.Argument()],
+    on: Annotated[str, typer.Argument(help="Date of the export, YYYY-MM-DD.")],
+    persons: Annotated[int | None, typer.Option("--persons", min=0)] = None,
+    records: Annotated[int | None, typer.Option("--records", min=0)] = None,
+    item: Annotated[list[str] | None, typer.Option("--item", help="Data item id exported (repeat).")] = None,
+    recipient: Annotated[str | None, typer.Option("--recipient")] = None,
+    country: Annotated[str | None, typer.Option("--country")] = None,
+    db: DbOption = None,
+    lists: ListsOption = None,
+    calendars: CalendarsOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Record an actual export; it is checked against what was filed (Fujian Art. 16)."""
+    reg = open_register(db, lists, calendars, actor)
+    res = reg.record_export(
+        handler,
+        flow,
+        parse_date(on, "date"),
+        persons=persons,
+        records=records,
+        data_items=item,
+        recipient_name=recipient,
+        recipient_country=country,
+    )
+    out = console()
+    out.print(f"export #{res.export_id} recorded" + (f" under {res.proceeding}" if res.proceeding else ""))
+    for r in res.deadlines:
+        out.print(f"  due {date_cell(r.due_on, r.provisional)}: {r.title}")
+    for issue in res.inconsistencies:
+        out.print(f"  [bold red]inconsistent with the filing:[/] {issue}")
+
+
+@filings_app.command("change")
+def change(
+    key: Annotated[str, typer.Argument(help="Filing key.")],
+    on: Annotated[str, typer.Argument(help="Date of the change, YYYY-MM-DD.")],
+    content: Annotated[
+        Path, typer.Argument(help="YAML: the new declaration of the flow (same shape as a filing).")
+    ],
+    volume_ratio: Annotated[
+        float,
+        typer.Option(
+            "--volume-ratio", help="A volume above this multiple of the filed figure is a large increase."
+        ),
+    ] = 1.5,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what it would need; change nothing.")
+    ] = False,
+    db: DbOption = None,
+    lists: ListsOption = None,
+    calendars: CalendarsOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Material change -> fresh application; otherwise a simplified change. Says which, and why."""
+    from rich.table import Table
+
+    reg = open_register(db, lists, calendars, actor)
+    result, new_key = reg.change(
+        key, parse_date(on, "date"), _content(content), volume_ratio=volume_ratio, apply=not dry_run
+    )
+    out = console()
+    colour = "red" if result.material else "green"
+    out.print(f"[bold {colour}]{result.verdict}[/]")
+    table = Table(box=None, padding=(0, 1))
+    for col in ("", "trigger", "before", "after", "why", "basis"):
+        table.add_column(col, overflow="fold")
+    for r in result.reasons:
+        table.add_row(
+            "[red]material[/]" if r.material else "[green]minor[/]",
+            r.trigger,
+            str(r.before),
+            str(r.after),
+            r.why,
+            r.citation,
+        )
+    out.print(table)
+    if new_key and new_key != key:
+        out.print(f"opened fresh application [bold]{new_key}[/] (follows {key})")
+    elif new_key:
+        out.print(f"simplified change registered on {key}")
+
+
+@filings_app.command("renew")
+def renew(
+    key: Annotated[str, typer.Argument(help="Filing key.")],
+    on: Annotated[str, typer.Argument(help="Date of the renewal application, YYYY-MM-DD.")],
+    db: DbOption = None,
+    lists: ListsOption = None,
+    calendars: CalendarsOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Apply for renewal (or extension) within the window before expiry."""
+    reg = open_register(db, lists, calendars, actor)
+    new = reg.renew(key, parse_date(on, "date"))
+    console().print(f"renewal application [bold]{new}[/] opened for {key}")
+    _print_view(reg, new)
+
+
+@filings_app.command("incident")
+def incident(
+    handler: Annotated[str, typer.Argument()],
+    flow: Annotated[str, typer.Argument()],
+    on: Annotated[str, typer.Argument(help="Date discovered, YYYY-MM-DD.")],
+    description: Annotated[str, typer.Argument()],
+    reported: Annotated[
+        str | None, typer.Option("--reported", help="Date reported, if already done.")
+    ] = None,
+    db: DbOption = None,
+    lists: ListsOption = None,
+    calendars: CalendarsOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Record a data-export security incident: it must be reported at once (Fujian Art. 15)."""
+    reg = open_register(db, lists, calendars, actor)
+    inc = reg.record_incident(handler, flow, parse_date(on, "date"), description)
+    if reported:
+        reg.report_incident(inc, parse_date(reported, "--reported"))
+    console().print(
+        f"incident #{inc} recorded" + ("" if reported else " — [bold red]report it now[/] (立即报告)")
+    )
+
+
+@filings_app.command("incident-reported")
+def incident_reported(
+    incident_id: Annotated[int, typer.Argument()],
+    on: Annotated[str, typer.Argument(help="Date reported, YYYY-MM-DD.")],
+    db: DbOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Record that an incident was reported."""
+    reg = open_register(db, None, None, actor)
+    reg.report_incident(incident_id, parse_date(on, "date"))
+    console().print(f"incident #{incident_id} reported on {on}")
+
+
+@filings_app.command("audit")
+def audit(
+    table: Annotated[str | None, typer.Option("--table")] = None,
+    row: Annotated[int | None, typer.Option("--row")] = None,
+    limit: Annotated[int, typer.Option("--limit")] = 50,
+    db: DbOption = None,
+) -> None:
+    """The audit trail: who changed what, when, before and after."""
+    from rich.table import Table
+
+    reg = open_register(db)
+    t = Table(title="audit trail (latest first)")
+    for col in ("when", "who", "action", "row", "change"):
+        t.add_column(col, overflow="fold")
+    for e in reversed(reg.audit(table=table, row_id=row)[-limit:]):
+        if e.before is None:
+            what = "inserted"
+        elif e.after is None:
+            what = "deleted"
+        else:
+            what = "; ".join(
+                f"{k}: {e.before[k]} → {e.after[k]}" for k in e.after if e.before.get(k) != e.after[k]
+            )
+        t.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, f"{e.table_name}#{e.row_id}", what)
+    console().print(t)
