@@ -61,6 +61,10 @@ def report(
     explain: Annotated[
         bool, typer.Option("--explain", help="List every rule checked, not only those that applied.")
     ] = False,
+    counts: Annotated[
+        Path | None,
+        typer.Option("--counts", help="Add person-count charts from `ftzlist count --format json` output."),
+    ] = None,
     as_of: AsOfOption = None,
     lists: ListsOption = None,
 ) -> None:
@@ -96,7 +100,21 @@ def report(
             from ftzlist.excel.inventory import read_inventory_full
 
             current = read_inventory_full(declaration, the_law).current_pathways
-        extras = ReportExtras(comparison=zone_comparison(decl, the_law, day) if compare else None)
+        series = []
+        if counts is not None:
+            from ftzlist.counting import CountResult
+            from ftzlist.reports.model import series_from_count
+            from ftzlist.yamlio import read_text
+
+            try:
+                series = series_from_count(CountResult.model_validate_json(read_text(counts)))
+            except ValueError as exc:
+                raise InputError(
+                    f"not an `ftzlist count --format json` result: {exc}", where=str(counts)
+                ) from None
+        extras = ReportExtras(
+            counts=series, comparison=zone_comparison(decl, the_law, day) if compare else None
+        )
         path = render_report(
             ds,
             decl,
@@ -114,26 +132,20 @@ def report(
 
 
 def zone_comparison(decl: Declaration, the_law: Law, day: dt.date) -> ZoneComparison:
-    """Each flow's pathway with the handler placed outside every zone and in each zone whose list is
-    in force (its own area in its own zone, else the zone's first area), decided by the same engine."""
-    from ftzlist.engine import decide
+    """Each flow's pathway in every placement `ftzlist compare` judges (the national baseline
+    first, then each zone with a list in force), as the report's small comparison input."""
+    from ftzlist.compare import compare
     from ftzlist.reports.model import ZoneComparison, ZoneRow
 
-    zones: list[tuple[str, str | None, str | None]] = [("national", None, None)]
-    for lf in the_law.lists.in_force(day):
-        zone = lf.scope.zone
-        if zone and all(z != zone for _, z, _ in zones):
-            areas = the_law.vocabulary.zones[zone].areas
-            area = (lf.scope.areas or [a.id for a in areas] or [None])[0]
-            if zone == decl.handler.zone and decl.handler.area:
-                area = decl.handler.area  # the handler's own place first
-            zones.append((f"{zone}/{area}" if area else zone, zone, area))
-    columns = []
-    for _, zone, area in zones:
-        handler = decl.handler.model_copy(update={"zone": zone, "area": area})
-        placed = decl.model_copy(update={"handler": handler})
-        columns.append({f.flow_id: f.pathway for f in decide(placed, the_law, day).flows})
+    cmp = compare(decl, the_law, day, alternatives=False)
+    labels = [p.label for p in cmp.placements]
     return ZoneComparison(
-        zones=[label for label, _, _ in zones],
-        rows=[ZoneRow(flow_id=f.id, pathways=[col.get(f.id) for col in columns]) for f in decl.flows],
+        zones=labels,
+        rows=[
+            ZoneRow(
+                flow_id=fid,
+                pathways=[cmp.cells[fid][lab].pathway if lab in cmp.cells[fid] else None for lab in labels],
+            )
+            for fid in cmp.flows
+        ],
     )

@@ -61,3 +61,32 @@ class ReportExtras:
     counts: list[CountSeries] = field(default_factory=list)
     comparison: ZoneComparison | None = None
     calendar: list[CalendarEntry] = field(default_factory=list)
+
+
+def series_from_count(result: object) -> list[CountSeries]:
+    """Person-count series from an `ftzlist count` result (`ftzlist.counting.CountResult`).
+
+    A count run knows the total on its `as_of` day and the day each threshold was met, not the
+    whole daily curve: each series joins those known points (0 on the window's first day, each
+    threshold on the day it was crossed, the count on `as_of`), one series per list band group.
+    """
+    groups: dict[tuple[str, str], list[object]] = {}
+    for c in result.crossings:  # type: ignore[attr-defined]
+        key = (c.list_id, c.group or c.sensitivity or "persons")
+        groups.setdefault(key, []).append(c)
+    out: list[CountSeries] = []
+    for (list_id, group), crossings in groups.items():
+        crossings.sort(key=lambda c: c.threshold)  # type: ignore[attr-defined]
+        points = [CountPoint(result.window_start, 0)]  # type: ignore[attr-defined]
+        for c in crossings:
+            if c.crossed_on is not None:  # type: ignore[attr-defined]
+                points.append(CountPoint(c.crossed_on, c.threshold))  # type: ignore[attr-defined]
+        points.append(CountPoint(result.as_of, max(c.count for c in crossings)))  # type: ignore[attr-defined]
+        out.append(
+            CountSeries(
+                label=f"{list_id} · {group}",
+                points=sorted(points, key=lambda p: (p.day, p.persons)),
+                thresholds=[Threshold(c.threshold, ", ".join(c.items)) for c in crossings],  # type: ignore[attr-defined]
+            )
+        )
+    return out
