@@ -51,4 +51,7 @@ def test_cli_template_and_report(tmp_path):
     assert "申请表" in openpyxl.load_workbook(filing).sheetnames
     r = runner.invoke(app, ["assess", str(inv), "--format", "xlsx", "--out", str(tmp_path / "d.xlsx")])
     assert r.exit_code in (0, 1), r.output
-    assert "flows" in openpyxl.load_workbook(tmp_path / "d.xlsx").sheetnames
+    flows = openpyxl.load_workbook(tmp_path / "d.xlsx")["flows"]
+    assert "Haixia Biologics Inc. (sponsor) (US)" in [
+        flows.cell(r, 4).value for r in range(2, flows.max_row + 1)
+    ]

@@ -69,10 +69,14 @@ def assess(
         results.append(decide(decl, the_law, day))
     if fmt == Format.xlsx:
         from ftzlist.excel.decisions import write_decisions
+        from ftzlist.excel.inventory import read_inventory_full
 
         for path, r in zip(files, results, strict=True):
             target = out if (out and len(files) == 1) else path.with_name(f"{path.stem}-decisions.xlsx")
-            write_decisions(r, the_law, target)
+            in_use = read_inventory_full(path, the_law).current_pathways if path.suffix == ".xlsx" else None
+            write_decisions(
+                r, the_law, target, declaration=load_declaration(path, the_law), current_pathways=in_use
+            )
             console(stderr=True).print(f"wrote {target}")
     elif fmt == Format.json:
         if len(results) == 1:
