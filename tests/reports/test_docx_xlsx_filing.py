@@ -75,7 +75,15 @@ def test_template_is_strict(ds, decl, law):
     assert isinstance(environment().undefined(), jinja2.StrictUndefined)
 
 
+def _filed(ds, law) -> list[str]:
+    """Flows relying on a zone list: some rule of a non-national list fired."""
+    zone = {r.id for r in ds.lists if law.lists.get(r.id).kind != "national"}
+    return [f.flow_id for f in ds.flows if any(c.outcome == "fired" and c.list_id in zone for c in f.checks)]
+
+
 def test_filing_docx_has_art_11_contents(ds, decl, law, tmp_path):
+    filed = _filed(ds, law)
+    assert filed and len(filed) < len(ds.flows)  # hr is exempt under CBDF Art. 5(2): not filed
     d = docx.Document(str(render_filing(ds, decl, law, "docx", tmp_path / "f.docx")))
     text = _all_text(d)
     for field in ("注册地", "所属行业", "经营情况", "近两年行政处罚、监管部门调查或整改情况"):
@@ -91,7 +99,7 @@ def test_filing_docx_has_art_11_contents(ds, decl, law, tmp_path):
         "五、数据属于清单的理由",
         "六、适用的清单子类",
     ):
-        assert headings.count(part) == len(ds.flows), part
+        assert headings.count(part) == len(filed), part
     assert "药物警戒" in text
     highlighted = [r for p in d.paragraphs for r in p.runs if BLANK in r.text]
     assert highlighted and all(r.font.highlight_color is not None for r in highlighted)
@@ -107,7 +115,8 @@ def test_filing_xlsx(ds, decl, law, tmp_path):
     assert app["近两年行政处罚、监管部门调查或整改情况"] == "无"
     assert app["经营情况"] == BLANK
     cat = wb["备案-出境数据目录"]
-    assert cat.max_row - 1 == sum(len(f.data) for f in decl.flows)
+    filed = _filed(ds, law)
+    assert cat.max_row - 1 == sum(len(f.data) for f in decl.flows if f.id in filed)
     subs = wb["备案-适用清单子类"]
     assert any(str(subs.cell(r, 2).value).startswith("fj25.") for r in range(2, subs.max_row + 1))
 

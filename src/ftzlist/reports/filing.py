@@ -54,19 +54,21 @@ def filing_context(ds: DecisionSet, decl: Declaration, law: Law) -> dict[str, An
         df = decl_flows[f.flow_id]
         scen = voc.scenarios.get(f.scenario) if f.scenario else None
         fired = [c for c in f.checks if c.outcome == "fired" and c.list_id in zone_lists]
-        subcats, seen = [], set()
+        subcats, seen, why = [], set(), []
         for c in fired:
-            if (c.list_id, c.rule_id) in seen:
-                continue
-            seen.add((c.list_id, c.rule_id))
             lf = law.lists.get(c.list_id)
             item = next((i for i in lf.items if i.id == c.rule_id), None)
             if item is None and lf.off_list is not None and lf.off_list.id == c.rule_id:
                 item = lf.off_list
+            title = _zh(item.title) if item else c.rule_id
+            why.append(f"{c.data_item or f.flow_id}：{title}（{c.citation}）")
+            if (c.list_id, c.rule_id) in seen:
+                continue
+            seen.add((c.list_id, c.rule_id))
             subcats.append(
                 {
                     "rule": c.rule_id,
-                    "title": _zh(item.title) if item else c.rule_id,
+                    "title": title,
                     "pathway": T.pathway(c.pathway, "zh") if c.pathway else "",
                     "citation": str(c.citation),
                 }
@@ -104,7 +106,7 @@ def filing_context(ds: DecisionSet, decl: Declaration, law: Law) -> dict[str, An
                     if any(p is None for p in persons)
                     else f"涉及自然人约 {sum(p or 0 for p in persons):,} 人（当年累计，各数据项相加，可能重复计算）"
                 ),
-                "why": "；".join(f"{c.reason}（{c.citation}）" for c in fired) or BLANK,
+                "why": "；".join(why) or BLANK,
                 "subcategories": subcats,
                 "pathway": T.pathway(f.pathway, "zh"),
             }
@@ -125,6 +127,8 @@ def filing_context(ds: DecisionSet, decl: Declaration, law: Law) -> dict[str, An
         "lists": [f"{r.id}（SHA-256 {r.sha256[:16]}…）" for r in ds.lists],
         "as_of": ds.as_of.isoformat(),
         "flows": flows,
+        # Art. 11 filing covers the flows that rely on a zone list; the others are left out.
+        "filed": [f for f in flows if f["relies_on_list"]],
     }
 
 
@@ -173,7 +177,9 @@ def write_filing_docx(ctx: dict[str, Any], path: Path) -> Path:
         [5, 12],
     )
     doc.add_paragraph("数据处理者（盖章）：" + BLANK)
-    for f in ctx["flows"]:
+    if not ctx["filed"]:
+        doc.add_paragraph("没有数据出境活动依据自贸区负面清单出境，无需按清单备案。")
+    for f in ctx["filed"]:
         doc.add_page_break()
         doc.add_heading(f"数据出境负面清单备案材料：{f['id']}", level=1)
         doc.add_paragraph(f"依据：{SOURCE}第（二）项。评估结论：{f['pathway']}。")
@@ -291,7 +297,7 @@ def write_filing_xlsx(ctx: dict[str, Any], path: Path) -> Path:
                 f["why"],
                 f["pathway"],
             ]
-            for f in ctx["flows"]
+            for f in ctx["filed"]
         ],
         [16, 24, 30, 26, 10, 30, 50, 30],
     )
@@ -320,7 +326,7 @@ def write_filing_xlsx(ctx: dict[str, Any], path: Path) -> Path:
                 c["persons"],
                 c["records"],
             ]
-            for f in ctx["flows"]
+            for f in ctx["filed"]
             for c in f["catalogue"]
         ],
         [16, 18, 30, 28, 20, 10, 10, 14, 14],
@@ -330,7 +336,7 @@ def write_filing_xlsx(ctx: dict[str, Any], path: Path) -> Path:
         ["活动编号", "规则编号", "清单子类", "出境路径", "依据"],
         [
             [f["id"], s["rule"], s["title"], s["pathway"], s["citation"]]
-            for f in ctx["flows"]
+            for f in ctx["filed"]
             for s in f["subcategories"]
         ],
         [16, 28, 60, 30, 40],
