@@ -122,7 +122,7 @@ def write_decisions(
                 "\n".join(f.alternatives) or None,
             ]
         )
-    _sheet(
+    fws = _sheet(
         wb,
         "flows",
         [
@@ -145,6 +145,7 @@ def write_decisions(
         flow_rows,
         lang,
     )
+    _colour_pathways(fws, label_col=6, id_col=7)
     _sheet(
         wb,
         "data_items",
@@ -296,6 +297,27 @@ def write_decisions(
     path = Path(path)
     wb.save(path)
     return path
+
+
+PATHWAY_FILL = {
+    "security_assessment": "F4CCCC",
+    "national_core_data": "F4CCCC",
+    "export_control": "F4CCCC",
+    "standard_contract_or_certification": "FCE4D6",
+    "other_lawful_path": "FCE4D6",
+    "exempt": "D9EAD3",
+    "undetermined": "E7E6E6",
+}
+
+
+def _colour_pathways(ws: Any, label_col: int, id_col: int) -> None:
+    """Tint each flow's pathway cell (red: assessment, orange: contract or other path, green: exempt)."""
+    from openpyxl.styles import PatternFill
+
+    for r in range(2, ws.max_row + 1):
+        colour = PATHWAY_FILL.get(str(ws.cell(r, id_col).value))
+        if colour:
+            ws.cell(r, label_col).fill = PatternFill("solid", fgColor=colour)
 
 
 def _headroom_chart(ws: Any, n: int, lang: T.Lang) -> None:
