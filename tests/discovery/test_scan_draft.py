@@ -129,3 +129,23 @@ def test_every_suggested_category_is_in_the_vocabulary(vocab) -> None:
 
     used = {k.category for d in DETECTORS for k in d.kinds} | {r.category for r in RULES}
     assert used <= set(vocab.categories), sorted(used - set(vocab.categories))
+
+
+def test_list_items_naming_a_category(law) -> None:
+    from ftzlist.discovery.matching import list_matches
+
+    hits = list_matches(["finance.bank_account", "contact.email", "not.a.category"], law, AS_OF)
+    assert "contact.email" not in hits and "not.a.category" not in hits
+    assert all("/" in h for h in hits.get("finance.bank_account", []))
+    # descendants match: an item naming `health` catches `health.medical_record`
+    for cat, items in list_matches(["health.medical_record"], law, AS_OF).items():
+        assert cat == "health.medical_record" and items
+
+
+def test_draft_names_the_list_items(parquet: Path, vocab) -> None:
+    report = report_of(parquet, vocab).model_copy(
+        update={"list_matches": {"finance.bank_account": ["some-list/some-item"]}}
+    )
+    text = draft_declaration(report)
+    assert "named by list item some-list/some-item" in text
+    Declaration.model_validate(yaml.safe_load(text))

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import AsOfOption, console, parse_date
+from ftzlist.commands.common import AsOfOption, ListsOption, console, parse_date
 from ftzlist.errors import InputError
 
 
@@ -54,6 +54,7 @@ def scan(
     fmt: Annotated[
         ScanFormat, typer.Option("--format", "-f", help="Output format; json is the stable interface.")
     ] = ScanFormat.table,
+    lists: ListsOption = None,
 ) -> None:
     """Scan a table: per column, the kinds of personal information found, with evidence (masked
     examples), confidence, taxonomy category and sensitivity; distinct persons per identifier column
@@ -67,6 +68,7 @@ def scan(
     options = ScanOptions(as_of=day, sample=sample, seed=seed)
     with open_source(target, table=table) as source:
         report = run_scan(source, options)
+    report = _with_list_matches(report, lists)
     if draft is not None:
         try:
             draft.write_text(draft_declaration(report), encoding="utf-8")
@@ -80,6 +82,21 @@ def scan(
         console(stderr=True).print(
             f"draft declaration written to {draft}: every item is marked `suggested: true` until reviewed"
         )
+
+
+def _with_list_matches(report, lists):  # type: ignore[no-untyped-def]
+    """Add the list items naming each suggested category; a scan still reports when the lists
+    cannot be loaded (the note says why)."""
+    from ftzlist.discovery.matching import list_matches
+    from ftzlist.loader import load_law
+
+    cats = {f.category for c in report.columns for f in c.findings}
+    try:
+        law = load_law(lists or ())
+    except InputError as exc:
+        console(stderr=True).print(f"note: list items not matched, the lists did not load: {exc}")
+        return report
+    return report.model_copy(update={"list_matches": list_matches(cats, law, report.as_of)})
 
 
 def _render(report) -> None:  # type: ignore[no-untyped-def]
@@ -124,6 +141,10 @@ def _render(report) -> None:  # type: ignore[no-untyped-def]
                 escape(", ".join(ev.examples)),
             )
     out.print(t)
+    if report.list_matches:
+        out.print("[bold]list items naming these categories[/bold] (in force on the assessment date):")
+        for cat, hits in report.list_matches.items():
+            out.print(f"  {cat}: {', '.join(hits)}")
     if report.persons:
         p = Table(title="persons (distinct normalised identifiers)")
         for col in (

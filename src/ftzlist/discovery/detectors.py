@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ftzlist.identifiers import bank_card, contact, documents, geo, network, resident_id, uscc, vehicle
-from ftzlist.identifiers._fixed_width import byte_matrix
+from ftzlist.identifiers._fixed_width import byte_matrix, byte_table, contains_byte, count_bytes
 
 NO = -1
 
@@ -185,6 +185,9 @@ def _assemble(n: int, parts: list[tuple[np.ndarray, pa.Array]]) -> pa.Array:
 
 
 _YMD = np.array([1000, 100, 10, 1], dtype=np.int32)
+_SEP_OR_NON_ASCII = np.zeros(256, dtype=bool)
+_SEP_OR_NON_ASCII[[9, 10, 11, 12, 13, 32, ord("-")]] = True
+_SEP_OR_NON_ASCII[128:] = True  # Unicode spaces: let the regex decide
 
 
 def _id_checks(d: np.ndarray, last: np.ndarray, ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -214,7 +217,7 @@ def _id_vector(values: pa.Array, ctx: Context) -> Result:
     odd = np.flatnonzero((lens != 15) & (lens != 18))
     if odd.size:  # only values with a space or hyphen can become 15 or 18 characters long
         sub = values.take(pa.array(odd))
-        odd = odd[_mask(pc.match_substring_regex(sub, r"[\s\-]"))]
+        odd = odd[contains_byte(sub, _SEP_OR_NON_ASCII)]
     if odd.size:
         compacted = pc.utf8_upper(pc.replace_substring_regex(values.take(pa.array(odd)), r"[\s\-]", ""))
         pos = np.full(n, -1, dtype=np.int64)
@@ -392,6 +395,8 @@ PHONE_KIND = Kind(
 )
 PHONE_BUDGET = 20_000
 """Distinct non-mobile candidates per column checked with libphonenumber (about 20 us each)."""
+_DIGIT = byte_table(b"0123456789")
+_NOT_PHONE = ~byte_table(b"0123456789+" + contact.PHONE_STRIP_CHARS.encode())
 _INTL_CAND = r"^(?:\+|00)[1-9][0-9]{6,14}$|^0[1-9][0-9]{8,10}$"
 _PHONE_STRIP = "[" + "".join("\\" + c if c in "-()./" else c for c in contact.PHONE_STRIP_CHARS) + "]"
 
@@ -411,7 +416,10 @@ def _phone_vector(values: pa.Array, ctx: Context) -> Result:
         label[i11[mob]] = 0
     if label.max(initial=NO) == 0:
         keys = pc.if_else(pa.array(label == 0), pc.binary_join_element_wise("+86", values, ""), None)
-    rest = np.flatnonzero(~plain)
+    # anything else must be 7-15 digits plus phone punctuation (counted in numpy, no regex)
+    rest = np.flatnonzero(
+        ~plain & (count_bytes(values, _NOT_PHONE) == 0) & (np.abs(count_bytes(values, _DIGIT) - 11) <= 4)
+    )
     if rest.size == 0:
         return Result(label, keys=keys)
     sub = values.take(pa.array(rest))
@@ -732,13 +740,22 @@ _ADDR_EN_RE = re.compile(_ADDR_EN)
 
 def _addr_vector(values: pa.Array, ctx: Context) -> Result:
     label = _labels(len(values))
-    label[_regex(values, _ADDR_ZH) | _regex(values, _ADDR_EN)] = 0
+    label[_regex(values, _ADDR_ZH)] = 0
     return Result(label)
 
 
 def _addr_scalar(value: str, ctx: Context) -> int:
-    v = value.strip()
-    return 0 if (_ADDR_ZH_RE.match(v) or _ADDR_EN_RE.match(v)) else NO
+    return 0 if _ADDR_ZH_RE.match(value.strip()) else NO
+
+
+def _addr_en_vector(values: pa.Array, ctx: Context) -> Result:
+    label = _labels(len(values))
+    label[_regex(values, _ADDR_EN)] = 0
+    return Result(label)
+
+
+def _addr_en_scalar(value: str, ctx: Context) -> int:
+    return 0 if _ADDR_EN_RE.match(value.strip()) else NO
 
 
 # --- free text with embedded identifiers ------------------------------------------------------------
@@ -861,7 +878,8 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "name_latin", NAME_KINDS, 5, 64, "a", _latin_name_vector, _latin_name_scalar, hints=("chinese_name",)
     ),
-    Detector("address", (ADDRESS_KIND,), 9, 1000, "hd", _addr_vector, _addr_scalar),
+    Detector("address", (ADDRESS_KIND,), 9, 1000, "h", _addr_vector, _addr_scalar),
+    Detector("address_en", (ADDRESS_KIND,), 9, 1000, "d", _addr_en_vector, _addr_en_scalar, requires=(" ",)),
     Detector("free_text", EMBED_KINDS, 16, 1 << 30, "dahp", _embed_vector, _embed_scalar, embedded=True),
 )
 

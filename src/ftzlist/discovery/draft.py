@@ -116,6 +116,8 @@ def draft_declaration(report: ScanReport) -> str:
             + (", sensitive" if it.sensitive else "")
             + ")"
         )
+        for hit in report.list_matches.get(it.category, []):
+            out.append(f"      #   named by list item {hit}")
         out.append(f"      - id: {_q(it.category)}")
         out.append(f"        category: {_q(it.category)}")
         if persons is not None and basis is not None:

@@ -72,6 +72,10 @@ class ScanReport(Strict):
     options_sha256: str
     columns: list[ColumnReport]
     persons: list[PersonFact] = Field(default_factory=list)
+    list_matches: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Suggested category -> list items in force on as_of that name it (list-id/item-id).",
+    )
 
 
 __all__ = ["ColumnReport", "Evidence", "Finding", "PersonFact", "ScanReport"]

@@ -21,6 +21,32 @@ class HintRule:
     category: str
     en: tuple[tuple[str, ...], ...]
     zh: tuple[str, ...]
+    not_en: frozenset[str] = frozenset()
+    """Tokens that make the rule not apply (`product_name` is not a person's name)."""
+    not_zh: tuple[str, ...] = ()
+
+
+_NOT_PERSON_EN = frozenset(
+    ["product", "company", "corp", "firm", "file", "brand", "item", "sku", "shop", "store", "city", "province", "country", "host", "domain", "table", "field", "drug", "medicine", "model", "project", "category", "dept", "department", "org", "organisation", "organization", "merchant", "bank", "branch", "hospital", "server", "app", "sheet", "column", "vendor", "supplier", "warehouse", "port", "vessel", "ship"]
+)
+_NOT_PERSON_ZH = (
+    "产品",
+    "公司",
+    "企业",
+    "商品",
+    "文件",
+    "医院",
+    "药品",
+    "银行",
+    "部门",
+    "商户",
+    "门店",
+    "城市",
+    "省份",
+    "品牌",
+    "项目",
+    "仓库",
+)
 
 
 def _en(*phrases: str) -> tuple[tuple[str, ...], ...]:
@@ -127,10 +153,18 @@ RULES: tuple[HintRule, ...] = (
         ("经纬度", "坐标", "定位", "位置", "轨迹"),
     ),
     HintRule(
+        "device_id",
+        "device.identifier",
+        _en("imei", "imsi", "idfa", "oaid", "android id", "device id", "mac", "mac address", "udid"),
+        ("设备号", "设备标识", "设备ID"),
+    ),
+    HintRule(
         "address",
         "contact.address",
         _en("address", "addr", "street", "residence", "home address"),
         ("地址", "住址", "住所", "居住地", "户籍"),
+        _NOT_PERSON_EN,
+        _NOT_PERSON_ZH,
     ),
     HintRule(
         "chinese_name",
@@ -148,6 +182,8 @@ RULES: tuple[HintRule, ...] = (
             "contact person",
         ),
         ("姓名", "名字", "联系人", "客户名", "患者", "收件人", "持卡人"),
+        _NOT_PERSON_EN,
+        _NOT_PERSON_ZH,
     ),
     HintRule(
         "medical",
@@ -189,12 +225,6 @@ RULES: tuple[HintRule, ...] = (
         ("交易", "支付", "工资", "收入", "余额", "征信", "流水"),
     ),
     HintRule(
-        "device_id",
-        "device.identifier",
-        _en("imei", "imsi", "idfa", "oaid", "android id", "device id", "mac", "mac address", "udid"),
-        ("设备号", "设备标识", "设备ID"),
-    ),
-    HintRule(
         "minor", "minor", _en("guardian", "student", "pupil", "child"), ("监护人", "学生", "儿童", "未成年")
     ),
 )
@@ -216,6 +246,8 @@ def hint_for(column: str) -> tuple[HintRule, str] | None:
     """The first rule the column name matches, with the word that matched."""
     toks = tokens(column)
     for rule in RULES:
+        if rule.not_en.intersection(toks) or any(z in column for z in rule.not_zh):
+            continue
         for zh in rule.zh:
             if zh.lower() in column.lower():
                 return rule, zh

@@ -29,7 +29,7 @@ FILE_FORMATS = {
     ".pq": "parquet",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
-    ".json": "jsonl",
+    ".json": "json",
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
 }
@@ -125,6 +125,7 @@ class DuckDBSource(Source):
             "csv": f"read_csv({lit}, all_varchar = true, header = true)",
             "parquet": f"read_parquet({lit})",
             "jsonl": f"read_json({lit}, format = 'newline_delimited')",
+            "json": f"read_json({lit}, format = 'auto')",
         }[fmt]
         try:
             described = self.con.execute(f"DESCRIBE SELECT * FROM {self.relation}").fetchall()

@@ -22,10 +22,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ftzlist import __version__
-from ftzlist.discovery.detectors import DETECTORS, NO, Context, Detector, Kind
+from ftzlist.discovery.detectors import DETECTORS, NO, Context, Kind
 from ftzlist.discovery.findings import ColumnReport, Evidence, Finding, PersonFact, ScanReport
 from ftzlist.discovery.hints import hint_for
 from ftzlist.discovery.readers import Source
+from ftzlist.identifiers._fixed_width import contains_any
 from ftzlist.identifiers.masking import mask
 
 EXAMPLES = 3
@@ -145,6 +146,11 @@ class PersonStore:
 
 @dataclass
 class _KindTally:
+    """One kind in one column, whichever detectors found it (names: plain, dotted, Latin)."""
+
+    kind: Kind
+    embedded: bool
+    detectors: list[str] = field(default_factory=list)
     matched: int = 0
     examples: list[str] = field(default_factory=list)
 
@@ -165,7 +171,7 @@ class _ColumnTally:
     hint: tuple[str, str, str] | None  # (rule kind, category, word)
     values: int = 0
     non_empty: int = 0
-    kinds: dict[tuple[str, int], _KindTally] = field(default_factory=dict)
+    kinds: dict[tuple[str, bool], _KindTally] = field(default_factory=dict)
 
 
 def _mask(arr: pa.Array) -> np.ndarray:
@@ -251,9 +257,7 @@ def _scan_column(tally: _ColumnTally, column: pa.Array, persons: PersonStore) ->
             continue
         sub = vals.take(pa.array(idx)) if idx.size < n else vals
         if det.requires:
-            has = np.zeros(idx.size, dtype=bool)
-            for r in det.requires:
-                has |= _mask(pc.match_substring(sub, r))
+            has = contains_any(sub, tuple(r.encode() for r in det.requires))
             if not has.all():
                 idx = idx[has]
                 if idx.size == 0:
@@ -267,7 +271,10 @@ def _scan_column(tally: _ColumnTally, column: pa.Array, persons: PersonStore) ->
         for k in np.unique(res.label[hit]).tolist():
             sel = res.label == k
             kind = det.kinds[k]
-            t = tally.kinds.setdefault((det.name, k), _KindTally())
+            t = tally.kinds.setdefault((kind.name, det.embedded), _KindTally(kind, det.embedded))
+            label = det.name if len(det.kinds) == 1 else f"{det.name}:{kind.name}"
+            if label not in t.detectors:
+                t.detectors.append(label)
             t.matched += int(sel.sum())
             shown = res.examples if res.examples is not None else sub
             t.add_examples(shown.filter(pa.array(sel)))
@@ -334,25 +341,23 @@ def _finding(
 
 
 def _column_findings(tally: _ColumnTally, options: ScanOptions, vocab: object) -> list[Finding]:
-    by_name = {d.name: d for d in DETECTORS}
     hint_kind = tally.hint[0] if tally.hint else None
     out: list[Finding] = []
     value_kinds: set[str] = set()
-    for (det_name, k), t in sorted(tally.kinds.items()):
-        det: Detector = by_name[det_name]
-        kind = det.kinds[k]
+    for _, t in sorted(tally.kinds.items()):
+        kind, embedded = t.kind, t.embedded
         share = t.matched / tally.non_empty if tally.non_empty else 0.0
         agrees = _hint_agrees(hint_kind, kind)
         if kind.needs_hint and not agrees:
             continue
-        if not det.embedded and share < options.min_share and not agrees:
+        if not embedded and share < options.min_share and not agrees:
             continue
         weak = kind.strength < WEAK
         if weak and t.matched >= 10 and len(t.examples) < 2:
             continue  # one repeated value ("高血压" reads as a name) is not a column of people's data
         ev = [
             Evidence(
-                detector=f"{det_name}:{kind.name}" if len(det.kinds) > 1 else det_name,
+                detector="+".join(sorted(t.detectors)),
                 method=kind.method,
                 matched=t.matched,
                 examined=tally.non_empty,
@@ -368,9 +373,9 @@ def _column_findings(tally: _ColumnTally, options: ScanOptions, vocab: object) -
         conf = _confidence(kind, share, agrees)
         if weak and hint_kind is not None and not agrees:
             conf = round(conf * 0.5, 2)  # the column name says it is something else
-        if det.embedded:
+        if embedded:
             conf = round(kind.strength * min(1.0, 0.5 + share), 2)
-        out.append(_finding(kind, conf, ev, vocab, embedded=det.embedded))
+        out.append(_finding(kind, conf, ev, vocab, embedded=embedded))
         value_kinds.add(kind.category)
     if tally.hint and tally.hint[1] not in value_kinds:
         rule_kind, category, word = tally.hint

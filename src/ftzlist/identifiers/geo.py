@@ -43,24 +43,41 @@ def valid_coordinate_pairs(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     precise = np.zeros(n, dtype=bool)
     if n == 0:
         return ok, precise
-    parts = pc.extract_regex(values, rf"^\(?\s*(?P<a>{_NUM})\s*[,; ]\s*(?P<b>{_NUM})\s*\)?$")
-    valid = np.asarray(pc.fill_null(pc.is_valid(parts), False))
-    idx = np.flatnonzero(valid)
-    if idx.size == 0:
-        return ok, precise
-    sub = parts.take(pa.array(idx))
-    a_s, b_s = pc.struct_field(sub, "a"), pc.struct_field(sub, "b")
+    # the common form "31.2304,121.4737" is split on the comma without a regex; others use one
+    simple = np.asarray(pc.fill_null(pc.match_substring_regex(values, rf"^{_NUM},{_NUM}$"), False))
+    idx = np.flatnonzero(simple)
+    if idx.size:
+        halves = pc.list_flatten(pc.split_pattern(values.take(pa.array(idx)), ","))
+        _judge(
+            idx,
+            halves.take(pa.array(np.arange(0, 2 * idx.size, 2))),
+            halves.take(pa.array(np.arange(1, 2 * idx.size, 2))),
+            ok,
+            precise,
+        )
+    rest = np.flatnonzero(~simple)
+    if rest.size:
+        parts = pc.extract_regex(
+            values.take(pa.array(rest)), rf"^\(?\s*(?P<a>{_NUM})\s*[,; ]\s*(?P<b>{_NUM})\s*\)?$"
+        )
+        sel = np.flatnonzero(np.asarray(pc.fill_null(pc.is_valid(parts), False)))
+        if sel.size:
+            sub = parts.take(pa.array(sel))
+            _judge(rest[sel], pc.struct_field(sub, "a"), pc.struct_field(sub, "b"), ok, precise)
+    return ok, precise
+
+
+def _judge(idx: np.ndarray, a_s: pa.Array, b_s: pa.Array, ok: np.ndarray, precise: np.ndarray) -> None:
     a = np.asarray(pc.cast(a_s, pa.float64()))
     b = np.asarray(pc.cast(b_s, pa.float64()))
     in_range = ((np.abs(a) <= 90) & (np.abs(b) <= 180)) | ((np.abs(a) <= 180) & (np.abs(b) <= 90))
 
     def decimals(s: pa.Array) -> np.ndarray:
-        return np.asarray(pc.utf8_length(s)) - np.asarray(pc.find_substring(s, ".")) - 1
+        return np.asarray(pc.binary_length(s)) - np.asarray(pc.find_substring(s, ".")) - 1
 
     fine = np.minimum(decimals(a_s), decimals(b_s)) >= PRECISE_DECIMALS
     ok[idx[in_range]] = True
     precise[idx[in_range & fine]] = True
-    return ok, precise
 
 
 __all__ = ["PAIR", "PRECISE_DECIMALS", "is_coordinate_pair", "parse_pair", "valid_coordinate_pairs"]

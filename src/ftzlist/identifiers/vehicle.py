@@ -35,7 +35,9 @@ _TRANSLIT = np.full(256, -1, dtype=np.int32)
 for _i, _c in enumerate("0123456789"):
     _TRANSLIT[ord(_c)] = _i
 for _c, _v in zip(
-    "ABCDEFGHJKLMNPRSTUVWXYZ", [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9], strict=False
+    "ABCDEFGHJKLMNPRSTUVWXYZ",
+    [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9],
+    strict=False,
 ):
     _TRANSLIT[ord(_c)] = _v
 _CHECK = np.frombuffer(b"0123456789X", dtype=np.uint8)
