@@ -111,3 +111,30 @@ def test_examples_all_assess(tmp_path, good_declaration) -> None:
         result = run("assess", str(ex), "--as-of", "2026-06-30", "--format", "json")
         assert result.exit_code in (EXIT_OK, EXIT_UNDETERMINED), f"{ex.name}: {result.output}"
         assert json.loads(result.output)["flows"]
+
+
+def test_assess_names_lighter_paths_in_other_zones_when_the_home_list_permits(tmp_path) -> None:
+    """Fujian Art. 22 lets Fujian handlers rely on other zones' lists: assess says where that is lighter."""
+    p = tmp_path / "d.yaml"
+    p.write_text(
+        "handler: {name: Fuzhou Motors, zone: fujian-ftz, area: fuzhou, sector: connected_vehicles,\n"
+        "          enterprise_type: connected_vehicles.automaker, ciio: false,\n"
+        "          holdings: {persons_pi: 0, persons_sensitive: 0, persons_sensitive_accounts_or_medical: 0}}\n"
+        "flows:\n"
+        "  - id: production\n"
+        "    scenario: connected_vehicles.manufacturing\n"
+        "    recipient: {name: Motors Production GmbH, country: DE}\n"
+        "    purpose: global production planning\n"
+        "    data: [{category: business.manufacturing}]\n",
+        encoding="utf-8",
+    )
+    args = ("assess", str(p), "--as-of", "2026-03-02", "--format", "json")
+    with_alt = json.loads(run(*args).output)["flows"][0]
+    without = json.loads(run(*args, "--no-alternatives").output)["flows"][0]
+    # Fujian cannot settle non-personal IoV data (its field-level detail is not encoded) ...
+    assert with_alt["pathway"] == without["pathway"] == "undetermined"
+    assert without["alternatives"] == []
+    # ... but Beijing's 2024 list, which Art. 22 lets a Fujian handler rely on, has it off the list.
+    assert any(
+        a.startswith("exempt under beijing-ftz-2024") and "Art. 22" in a for a in with_alt["alternatives"]
+    )

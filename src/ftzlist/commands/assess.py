@@ -41,6 +41,13 @@ def assess(
         bool,
         typer.Option("--accept-suggestions", help="Treat data items drafted by `ftzlist scan` as confirmed."),
     ] = False,
+    alternatives: Annotated[
+        bool,
+        typer.Option(
+            "--alternatives/--no-alternatives",
+            help="Where the handler's zone list permits relying on other zones' lists, name lighter paths there.",
+        ),
+    ] = True,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="With --format xlsx: the workbook (default FILE-decisions.xlsx)."),
@@ -50,6 +57,7 @@ def assess(
 
     Exit code 0 when every flow is determined, 1 when any flow is undetermined, 2 on invalid input.
     """
+    from ftzlist.compare import cross_zone_alternatives
     from ftzlist.engine import decide
     from ftzlist.loader import load_declaration
 
@@ -66,7 +74,9 @@ def assess(
                 problems=unreviewed,
             )
         day = parse_date(as_of) if as_of else (decl.as_of or dt.date.today())
-        results.append(decide(decl, the_law, day))
+        results.append(
+            cross_zone_alternatives(decl, the_law, day) if alternatives else decide(decl, the_law, day)
+        )
     if fmt == Format.xlsx:
         from ftzlist.excel.decisions import write_decisions
         from ftzlist.excel.inventory import read_inventory_full

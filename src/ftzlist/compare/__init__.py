@@ -1,7 +1,7 @@
 """One declaration judged under every zone side by side, and the lighter lawful paths other zones'
 lists offer where the handler's own list lets it rely on them."""
 
-from ftzlist.compare.alternatives import cross_zone_alternatives, with_alternatives
+from ftzlist.compare.alternatives import cross_zone_alternatives
 from ftzlist.compare.matrix import Burden, Cell, Comparison, Placement, compare, placements
 
 __all__ = [
@@ -12,5 +12,4 @@ __all__ = [
     "compare",
     "cross_zone_alternatives",
     "placements",
-    "with_alternatives",
 ]

@@ -102,8 +102,3 @@ def cross_zone_alternatives(declaration: Declaration, law: Law, as_of: dt.date) 
         if p.zone is not None and p.zone != declaration.handler.zone
     }
     return alternatives_for(home, others, law)
-
-
-def with_alternatives(ds: DecisionSet, declaration: Declaration, law: Law) -> DecisionSet:
-    """Alias kept for callers that already hold a decision: recompute with alternatives."""
-    return cross_zone_alternatives(declaration, law, ds.as_of)

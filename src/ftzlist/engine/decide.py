@@ -609,6 +609,15 @@ def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
         fired = over.fired + reg.fired
         k = _strictest(e.item.pathway for e in fired)
         unknown_rank = max(over.unknown_rank(), reg.unknown_rank())
+        if k is None and unknown_rank < 0:  # no rule decides this data: never a silent answer
+            unknown_rank = PATHWAY_RANK[Pathway.security_assessment]
+            why = f"no rule of {reg.regime} decides data of category {fact.data.category}"
+            if fact.data_class == DataClass.important_data:
+                why += (
+                    " (the taxonomy classes it as important data; outside a list that catalogues it, it is"
+                    " important data only once notified or published: set important_data: true if it was)"
+                )
+            missing.append(Missing(field=f"{fact.where}.important_data", why=why))
         fact_undetermined = k is None or unknown_rank > PATHWAY_RANK[k]
         if fact_undetermined:
             open_rank = max(open_rank, unknown_rank if k is None else max(unknown_rank, PATHWAY_RANK[k]))
