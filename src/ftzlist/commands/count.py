@@ -74,6 +74,7 @@ def run_count(
     evidence: Path | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
+    detail: bool = False,
 ) -> CountResult:
     """Shared by `count` and `assess --logs`."""
     from ftzlist.counting import count_persons, expand, load_mapping
@@ -92,6 +93,7 @@ def run_count(
             category_sensitivity=category_sensitivity(the_law),
             engine=engine,
             evidence=evidence,
+            detail=detail,
         )
     finally:
         engine.close()
@@ -125,6 +127,9 @@ def count(
     threads: Annotated[
         int | None, typer.Option("--threads", help="DuckDB threads (default: all cores).")
     ] = None,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="Also count per data item and per category (slower).")
+    ] = False,
 ) -> None:
     """Count de-duplicated natural persons, cumulative from 1 January, per flow, subject type and
     sensitivity, with the date each threshold was (or will be) crossed.
@@ -145,6 +150,7 @@ def count(
         evidence=evidence,
         memory_limit=memory_limit,
         threads=threads,
+        detail=detail,
     )
     if fmt == Format.json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
@@ -211,9 +217,14 @@ def render(r: CountResult) -> None:
         f"linked groups {q.linked_groups:,}; doubtful (not merged) {q.doubtful_groups:,}"
     )
     for c in q.identifiers:
-        rows = f"{c.valid:,} valid / {c.invalid:,} invalid rows" if c.present is not None else "not linking"
+        if c.present is None:
+            out.print(
+                f"  {c.label} ({c.kind}): not linking, not checked (linking.check_unlinked: true checks it)"
+            )
+            continue
         out.print(
-            f"  {c.label} ({c.kind}): {rows}; distinct {c.distinct_valid:,} valid / {c.distinct_invalid:,} invalid"
+            f"  {c.label} ({c.kind}): {c.valid:,} valid / {c.invalid:,} invalid rows; "
+            f"distinct {c.distinct_valid:,} valid / {c.distinct_invalid:,} invalid"
         )
     if r.suspicious:
         out.print(f"[yellow]{len(r.suspicious)} suspicious group(s)[/yellow] (shown by keyed hash):")

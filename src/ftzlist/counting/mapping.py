@@ -98,6 +98,9 @@ class Linking(Strict):
         ge=1,
         description="A weak value co-occurring with more other identifiers is shared (a switchboard).",
     )
+    check_unlinked: bool = Field(
+        False, description="Also validate identifier columns that do not link (quality report only; slower)."
+    )
 
 
 class Mapping(Strict):

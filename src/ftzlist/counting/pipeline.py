@@ -27,6 +27,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,10 +49,12 @@ from ftzlist.counting.result import (
 from ftzlist.counting.sources import LogFile
 from ftzlist.errors import InputError
 from ftzlist.identifiers import sql as idsql
+from ftzlist.identifiers.masking import mask, redact
 
-WEAK_BASE = 1 << 100
-"""Person keys: strong groups use identifier node ids (< 2^31); weak clusters WEAK_BASE + id;
-records without a usable identifier their 128-bit row hash (collision odds ~2^-100)."""
+WEAK_BASE = 1 << 32
+ROW_BASE = 1 << 33
+"""Person keys (BIGINT): strong groups use identifier node ids (< 2^31); weak clusters
+WEAK_BASE + id; records without a usable identifier ROW_BASE + a dense id of their row digest."""
 
 SENSITIVE_AXIS = "sens IN ('sensitive', 'unknown')"
 NON_SENSITIVE_AXIS = "sens IN ('non_sensitive', 'unknown')"
@@ -118,8 +121,10 @@ class Counter:
         key: bytes,
         lists: Sequence[Any] = (),
         category_sensitivity: dict[str, bool] | None = None,
+        detail: bool = False,
     ):
         self.e = engine
+        self.detail = detail
         self.files = list(files)
         self.m = mapping
         self.as_of = as_of
@@ -160,8 +165,13 @@ class Counter:
             except duckdb.Error as exc:
                 raise InputError(_duck_message(exc, f), where=str(f.path)) from None
             missing = [c for c in cols if c not in have]
+            if missing and f.format == "csv" and len(have) == 1 and any(ch in have[0] for ch in ",;\t|"):
+                raise InputError(
+                    "cannot split the CSV into columns (unbalanced quotes or mixed delimiters?)",
+                    where=str(f.path),
+                )
             if missing:
-                shown = ", ".join(have[:30])
+                shown = redact(", ".join(have[:30]))
                 raise InputError(
                     f"column {', '.join(repr(c) for c in missing)} named by the mapping is missing "
                     f"(the file has: {shown})",
@@ -171,19 +181,53 @@ class Counter:
             parts.append(f"SELECT {n} AS _f, {sel} FROM {f.read_sql()}")
         self.e.execute("CREATE OR REPLACE TEMP VIEW src AS " + "\nUNION ALL\n".join(parts))
 
+    def _dim_exprs(self) -> dict[str, str]:
+        """The descriptive columns of a row (everything but date and identifiers), as SQL over src."""
+        m = self.m
+        sens = _column_expr(m.sensitivity)
+        if m.sensitivity is not None:
+            sens = f"CASE WHEN {sens} IN ('sensitive', 'non_sensitive') THEN {sens} END"
+        return {
+            "flow": _column_expr(m.flow),
+            "item": _column_expr(m.data_item),
+            "subject": _column_expr(m.subject),
+            "category": _column_expr(m.category),
+            "scenario": _column_expr(m.scenario),
+            "sens": sens,
+            "exempt": _column_expr(m.exemption),
+        }
+
+    def _dim_hash(self) -> str:
+        return "hash(" + ", ".join(self._dim_exprs().values()) + ")"
+
     def _check_dates(self) -> tuple[int, int, int, int]:
+        """One scan: per file, rows, empty and unreadable dates, rows outside the window; and the
+        distinct descriptive combinations (`dims`) of the in-window rows."""
         import duckdb
 
         date_col = self.m.date
         raw = f"nullif(trim(s.{_q(date_col.column)}), '')" if date_col.column else _lit(date_col.value)
         d = _date_expr(date_col, raw)
-        sql = (
-            f"SELECT _f, count(*), count(*) FILTER (WHERE raw IS NULL), count(*) FILTER (WHERE raw IS NOT NULL AND d IS NULL), "
-            f"count(*) FILTER (WHERE d < DATE '{self.window_start}'), count(*) FILTER (WHERE d > DATE '{self.as_of}') "
-            f"FROM (SELECT _f, {raw} AS raw, {d} AS d FROM src s) GROUP BY _f"
-        )
+        dims = self._dim_exprs()
+        inside = f"d BETWEEN DATE '{self.window_start}' AND DATE '{self.as_of}'"
+        sel = ", ".join(f"{v} AS {k}" for k, v in dims.items())
         try:
-            stats = {r[0]: r[1:] for r in self.e.rows(sql)}
+            self.e.execute(
+                f"""CREATE OR REPLACE TEMP TABLE filestats AS
+                SELECT _f, CASE WHEN {inside} THEN dimh END AS dimh, {", ".join(f"CASE WHEN {inside} THEN {k} END AS {k}" for k in dims)},
+                       count(*) AS n, count(*) FILTER (WHERE raw IS NULL) AS empty,
+                       count(*) FILTER (WHERE raw IS NOT NULL AND d IS NULL) AS bad,
+                       count(*) FILTER (WHERE d < DATE '{self.window_start}') AS before,
+                       count(*) FILTER (WHERE d > DATE '{self.as_of}') AS after
+                FROM (SELECT _f, {raw} AS raw, {d} AS d, {self._dim_hash()} AS dimh, {sel} FROM src s)
+                GROUP BY ALL"""
+            )
+            stats = {
+                r[0]: r[1:]
+                for r in self.e.rows(
+                    "SELECT _f, sum(n), sum(empty), sum(bad), sum(before), sum(after) FROM filestats GROUP BY _f"
+                )
+            }
         except duckdb.Error as exc:
             raise InputError(_duck_message(exc, None)) from None
         for n, f in enumerate(self.files):
@@ -192,10 +236,44 @@ class Counter:
             _, empty, bad, _, _ = stats[n]
             if empty or bad:
                 self._locate_bad_date(f, date_col, empty_only=not bad)
-        total = sum(v[0] for v in stats.values())
-        before = sum(v[3] for v in stats.values())
-        after = sum(v[4] for v in stats.values())
+        total = int(sum(v[0] for v in stats.values()))
+        before = int(sum(v[3] for v in stats.values()))
+        after = int(sum(v[4] for v in stats.values()))
         return total, total - before - after, before, after
+
+    def _dims(self, counted: str) -> None:
+        """Distinct descriptive combinations with item tags and category sensitivity resolved, and
+        the flags counting needs (counted under the rule, on the sensitive / non-sensitive axis)."""
+        m = self.m
+        self.e.execute(
+            "CREATE OR REPLACE TEMP TABLE ftz_items (item VARCHAR, category VARCHAR, subject VARCHAR, sens VARCHAR)"
+        )
+        for item, tags in m.items.items():
+            sens = None if tags.sensitive is None else ("sensitive" if tags.sensitive else "non_sensitive")
+            self.e.execute(
+                "INSERT INTO ftz_items VALUES (?, ?, ?, ?)", [item, tags.category, tags.subject, sens]
+            )
+        self.e.execute("CREATE OR REPLACE TEMP TABLE ftz_cats (category VARCHAR, sens VARCHAR)")
+        if self.cat_sens:
+            values = ", ".join(
+                f"({_lit(c)}, {_lit('sensitive' if s else 'non_sensitive')})"
+                for c, s in sorted(self.cat_sens.items())
+            )
+            self.e.execute(f"INSERT INTO ftz_cats VALUES {values}")
+        self.e.execute(
+            f"""CREATE OR REPLACE TEMP TABLE dims AS
+            SELECT *, {counted} AS c, {SENSITIVE_AXIS} AS s, {NON_SENSITIVE_AXIS} AS n FROM (
+              SELECT b.dimh, b.flow, b.item, coalesce(b.subject, it.subject) AS subject,
+                     coalesce(b.category, it.category) AS category, b.scenario,
+                     coalesce(b.sens, it.sens, ct.sens, 'unknown') AS sens, b.exempt
+              FROM (SELECT DISTINCT dimh, flow, item, subject, category, scenario, sens, exempt
+                    FROM filestats WHERE dimh IS NOT NULL) b
+              LEFT JOIN ftz_items it ON it.item = b.item
+              LEFT JOIN ftz_cats ct ON ct.category = coalesce(b.category, it.category))"""
+        )
+        n, distinct = self.e.rows("SELECT count(*), count(DISTINCT dimh) FROM dims")[0]
+        if n != distinct:  # a 64-bit hash collision between two descriptive combinations
+            raise RuntimeError("descriptive columns collide under hash(); report this input")
 
     def _locate_bad_date(self, f: LogFile, col: Column, *, empty_only: bool) -> None:
         raw = f"nullif(trim(CAST(s.{_q(col.column)} AS VARCHAR)), '')"
@@ -214,8 +292,12 @@ class Counter:
         expected = f"format {col.format!r}" if col.format else "an ISO 8601 date (YYYY-MM-DD) or timestamp"
         if value is None:
             raise InputError(f"{label} {line}, column {col.column!r}: the export date is empty", where=where)
+        text = str(value)
+        shown = (
+            text if len(text) <= 24 and re.fullmatch(r"[0-9]+[-/.: ][0-9A-Za-z/.:+ -]*", text) else mask(text)
+        )
         raise InputError(
-            f"{label} {line}, column {col.column!r}: cannot read {str(value)[:40]!r} as a date (expected {expected})",
+            f"{label} {line}, column {col.column!r}: cannot read {shown!r} as a date (expected {expected})",
             where=where,
         )
 
@@ -229,6 +311,9 @@ class Counter:
         window = f"{self._date_sql()} BETWEEN DATE '{self.window_start}' AND DATE '{self.as_of}'"
         quality = []
         for n, ic in enumerate(self.ids):
+            quality.append(ColumnQuality(label=ic.label, kind=ic.kind.value, links=ic.links))
+            if not ic.links and not self.m.linking.check_unlinked:
+                continue  # not needed for counting; validated only on request
             col = f"nullif(trim(CAST(s.{_q(ic.column)} AS VARCHAR)), '')"
             if ic.kind.value == "passport":
                 rel = f"SELECT DISTINCT {col} AS raw, {self._country(ic)} AS country FROM src s WHERE {col} IS NOT NULL AND {window}"
@@ -240,7 +325,6 @@ class Counter:
                 f"CREATE OR REPLACE TEMP TABLE dict{n} AS SELECT raw{extra}, {hashing.digest_sql('key')} AS h, "
                 f"coalesce(starts_with(key, 'rid:'), false) AS x FROM ({keys})"
             )
-            quality.append(ColumnQuality(label=ic.label, kind=ic.kind.value, links=ic.links))
         # dense node ids: strong identifiers share one id space, linking weak ones another
         for name, cols in (("snode", self.strong), ("wnode", self.weak)):
             union = " UNION ALL ".join(
@@ -269,35 +353,17 @@ class Counter:
         return _date_expr(c, raw)
 
     def _rows(self) -> None:
-        """The in-window rows: parsed fields, node ids of linking identifiers, a bit per column
-        whose value was present but invalid. Raw values end here."""
+        """The in-window rows: date, descriptive combination, node ids of linking identifiers, a bit
+        per column whose value was present but invalid. Raw values end here."""
         m = self.m
-        self.e.execute(
-            "CREATE OR REPLACE TEMP TABLE ftz_items (item VARCHAR, category VARCHAR, subject VARCHAR, sens VARCHAR)"
-        )
-        for item, tags in m.items.items():
-            sens = None if tags.sensitive is None else ("sensitive" if tags.sensitive else "non_sensitive")
-            self.e.execute(
-                "INSERT INTO ftz_items VALUES (?, ?, ?, ?)", [item, tags.category, tags.subject, sens]
-            )
-        self.e.execute("CREATE OR REPLACE TEMP TABLE ftz_cats (category VARCHAR, sens VARCHAR)")
-        if self.cat_sens:
-            values = ", ".join(
-                f"({_lit(c)}, {_lit('sensitive' if s else 'non_sensitive')})"
-                for c, s in sorted(self.cat_sens.items())
-            )
-            self.e.execute(f"INSERT INTO ftz_cats VALUES {values}")
-        sens_col = _column_expr(m.sensitivity)
-        if m.sensitivity is not None:
-            sens_col = f"CASE WHEN {sens_col} IN ('sensitive', 'non_sensitive') THEN {sens_col} END"
         joins, cols, bits = [], [], []
         for n, ic in enumerate(self.ids):
+            if not ic.links:
+                continue  # non-linking columns: quality from their dictionary, no join needed
             col = f"nullif(trim(CAST(s.{_q(ic.column)} AS VARCHAR)), '')"
             on = f"d{n}.raw = {col}"
             if ic.kind.value == "passport":
                 on += f" AND d{n}.country IS NOT DISTINCT FROM {self._country(ic)}"
-            if not ic.links:
-                continue  # non-linking columns: quality from their dictionary, no join needed
             joins.append(f"LEFT JOIN dict{n} d{n} ON {on}")
             cols.append(f"d{n}.nid AS n{n}")
             bits.append(
@@ -313,25 +379,13 @@ class Counter:
             if st
             else "CAST(NULL AS INTEGER)"
         )
-        inner = f"""SELECT {self._date_sql()} AS d, {_column_expr(m.flow)} AS flow, {_column_expr(m.data_item)} AS item,
-                     {_column_expr(m.subject)} AS subject, {_column_expr(m.category)} AS category,
-                     {_column_expr(m.scenario)} AS scenario, {sens_col} AS sens, {_column_expr(m.exemption)} AS exempt,
-                     {", ".join(cols)}, {p_sql} AS p, {x_sql} AS xn, CAST({" + ".join(bits) or "0"} AS UBIGINT) AS bits,
-                     CASE WHEN {p_sql} IS NULL THEN {hashing.digest_sql("'row' || chr(31) || " + all_raw)} END AS fp
-              FROM src s {" ".join(joins)}
-              WHERE {self._date_sql()} BETWEEN DATE '{self.window_start}' AND DATE '{self.as_of}'"""
-        if not m.items and not (self.cat_sens and (m.category is not None)):
-            self.e.execute(
-                f"CREATE OR REPLACE TEMP TABLE rows AS SELECT * REPLACE (coalesce(sens, 'unknown') AS sens) FROM ({inner})"
-            )
-            return
         self.e.execute(
             f"""CREATE OR REPLACE TEMP TABLE rows AS
-            SELECT b.* REPLACE (coalesce(b.subject, it.subject) AS subject, coalesce(b.category, it.category) AS category,
-                                coalesce(b.sens, it.sens, ct.sens, 'unknown') AS sens)
-            FROM ({inner}) b
-            LEFT JOIN ftz_items it ON it.item = b.item
-            LEFT JOIN ftz_cats ct ON ct.category = coalesce(b.category, it.category)"""
+            SELECT {self._date_sql()} AS d, {self._dim_hash()} AS dimh,
+                   {", ".join(cols)}, {p_sql} AS p, {x_sql} AS xn, CAST({" + ".join(bits) or "0"} AS UBIGINT) AS bits,
+                   CASE WHEN {p_sql} IS NULL THEN {hashing.digest_sql("'row' || chr(31) || " + all_raw)} END AS fp
+            FROM src s {" ".join(joins)}
+            WHERE {self._date_sql()} BETWEEN DATE '{self.window_start}' AND DATE '{self.as_of}'"""
         )
 
     # ------------------------------------------------------------------ 3-4. link
@@ -359,8 +413,8 @@ class Counter:
         keep = ", ".join(f"r.n{n}" for n in self.weak)
         e.execute(
             f"""CREATE OR REPLACE TEMP TABLE rows AS
-            SELECT r.d, r.flow, r.item, r.subject, r.category, r.scenario, r.sens, r.exempt, r.p, r.fp, {keep + "," if keep else ""}
-                   CAST(CASE WHEN r.p IS NULL THEN NULL WHEN NOT m.doubtful THEN m.comp ELSE coalesce(r.xn, r.p) END AS UHUGEINT) AS person
+            SELECT r.d, r.dimh, r.p, r.fp, {keep + "," if keep else ""}
+                   CAST(CASE WHEN r.p IS NULL THEN NULL WHEN NOT m.doubtful THEN m.comp ELSE coalesce(r.xn, r.p) END AS BIGINT) AS person
             FROM rows r LEFT JOIN smap m ON m.nid = r.p"""
         )
         stats = e.rows(
@@ -389,7 +443,11 @@ class Counter:
         if self.weak:
             suspicious += self._link_weak(labels, quality)
         # records with nothing to link on: one person per distinct row
-        e.execute("UPDATE rows SET person = fp WHERE person IS NULL")
+        e.execute(
+            f"""CREATE OR REPLACE TEMP TABLE fpid AS
+            SELECT fp, {ROW_BASE} + row_number() OVER () AS k FROM (SELECT DISTINCT fp FROM rows WHERE person IS NULL)"""
+        )
+        e.execute("UPDATE rows SET person = fpid.k FROM fpid WHERE rows.person IS NULL AND rows.fp = fpid.fp")
         quality.rows_without_linking_identifier = e.rows("SELECT count(*) FROM rows WHERE p IS NULL")[0][0]
         return suspicious
 
@@ -435,14 +493,14 @@ class Counter:
         )
         e.execute(
             f"""UPDATE rows SET person = CASE
-                  WHEN g.doubtful THEN CAST({WEAK_BASE} AS UHUGEINT) + CAST(f.a AS UHUGEINT)
+                  WHEN g.doubtful THEN {WEAK_BASE} + f.a
                   WHEN g.n_persons = 1 THEN g.person
-                  ELSE CAST({WEAK_BASE} AS UHUGEINT) + CAST(g.comp AS UHUGEINT) END
+                  ELSE {WEAK_BASE} + g.comp END
             FROM wfirst f JOIN wcomp c ON c.nid = f.a JOIN wgroup g ON g.comp = c.comp
             WHERE rows.rowid = f.r"""
         )
         quality.weak_attached_rows = e.rows(
-            f"SELECT count(*) FROM rows WHERE p IS NULL AND person IS NOT NULL AND person < CAST({WEAK_BASE} AS UHUGEINT)"
+            f"SELECT count(*) FROM rows WHERE p IS NULL AND person IS NOT NULL AND person < {WEAK_BASE}"
         )[0][0]
         quality.shared_weak_values = e.rows("SELECT count(*) FROM wstat WHERE shared")[0][0]
         out = []
@@ -467,18 +525,20 @@ class Counter:
             return "true"
         return "(exempt IS NULL OR exempt NOT IN (" + ", ".join(_lit(x) for x in excluded) + "))"
 
-    def _presence(self, counted: str) -> None:
-        """One row per (flow, item, subject, category, person) with what the person's rows show:
-        counting distinct persons becomes counting these rows (one aggregation, not eight)."""
+    def _presence(self) -> None:
+        """One row per (descriptive combination, person): its rows and first date. Distinct persons
+        per group become counts of these rows after one more reduction per (group, person)."""
         self.e.execute(
-            f"""CREATE OR REPLACE TEMP TABLE presence AS
-            SELECT flow, item, subject, category, person,
-                   count(*) FILTER (WHERE c) AS rows_c, count(*) FILTER (WHERE NOT c) AS rows_e,
-                   bool_or(c AND s) AS cs, bool_or(c AND n) AS cn, bool_or(c) AS ca,
-                   bool_or(NOT c AND s) AS es, bool_or(NOT c AND n) AS en, bool_or(NOT c) AS ea
-            FROM (SELECT flow, item, subject, category, person, {counted} AS c,
-                         {SENSITIVE_AXIS} AS s, {NON_SENSITIVE_AXIS} AS n FROM rows)
-            GROUP BY ALL"""
+            """CREATE OR REPLACE TEMP TABLE presence AS
+            SELECT dimh, person, count(*) AS nrows, min(d) AS first FROM rows GROUP BY dimh, person"""
+        )
+        self.e.execute(
+            """CREATE OR REPLACE TEMP VIEW pres AS
+            SELECT d.flow, d.item, d.subject, d.category, p.person,
+                   CASE WHEN d.c THEN p.nrows ELSE 0 END AS rows_c, CASE WHEN d.c THEN 0 ELSE p.nrows END AS rows_e,
+                   d.c AND d.s AS cs, d.c AND d.n AS cn, d.c AS ca,
+                   NOT d.c AND d.s AS es, NOT d.c AND d.n AS en, NOT d.c AS ea
+            FROM presence p JOIN dims d USING (dimh)"""
         )
 
     def _summaries(
@@ -492,7 +552,7 @@ class Counter:
                    bool_or(ca) AS ca, bool_or(es) AS es, bool_or(en) AS en, bool_or(ea) AS ea"""
         sql = f"""SELECT g, flow, subject, {aggs} FROM (
                     SELECT CAST(grouping(flow, subject) AS INTEGER) AS g, flow, subject, person, {flags}
-                    FROM presence GROUP BY GROUPING SETS ((flow, person), (subject, person), (person)))
+                    FROM pres GROUP BY GROUPING SETS ((flow, person), (subject, person), (person)))
                   GROUP BY g, flow, subject ORDER BY g, flow NULLS FIRST, subject NULLS FIRST"""
         totals, exempt = Axes(), Axes()
         by_flow: list[Breakdown] = []
@@ -505,8 +565,8 @@ class Counter:
                 by_flow.append(b)
             else:
                 by_subject.append(b)
-        items = self._regroup(["flow", "item"], aggs, flags)
-        cats = self._regroup(["flow", "category", "subject"], aggs, flags)
+        items = self._regroup(["flow", "item"], aggs, flags) if self.detail else []
+        cats = self._regroup(["flow", "category", "subject"], aggs, flags) if self.detail else []
         return totals, exempt, by_flow, by_subject, items, cats
 
     def _regroup(self, keys: list[str], aggs: str, flags: str) -> list[Breakdown]:
@@ -514,7 +574,7 @@ class Counter:
         names = {"flow": "flow", "item": "data_item", "subject": "subject", "category": "category"}
         out = []
         for r in self.e.rows(
-            f"""SELECT {sel}, {aggs} FROM (SELECT {sel}, person, {flags} FROM presence GROUP BY {sel}, person)
+            f"""SELECT {sel}, {aggs} FROM (SELECT {sel}, person, {flags} FROM pres GROUP BY {sel}, person)
                 GROUP BY {sel} ORDER BY {", ".join(k + " NULLS FIRST" for k in keys)}"""
         ):
             out.append(
@@ -585,7 +645,8 @@ class Counter:
                     (d, int(c))
                     for d, c in self.e.rows(
                         f"""SELECT d, sum(count(*)) OVER (ORDER BY d) FROM (
-                            SELECT person, min(d) AS d FROM rows WHERE {self._counted(g["excluded"])} AND {where} GROUP BY person)
+                            SELECT p.person, min(p.first) AS d FROM presence p JOIN dims USING (dimh)
+                            WHERE {self._counted(g["excluded"])} AND {where} GROUP BY p.person)
                             GROUP BY d ORDER BY d"""
                     )
                 ]
@@ -670,12 +731,13 @@ class Counter:
             cq.valid, cq.invalid = int(bits[2 * j]), int(bits[2 * j + 1])
             cq.present = cq.valid + cq.invalid
         for n, cq in enumerate(cols):
-            v, i = self.e.rows(f"SELECT count(h), count(*) - count(h) FROM dict{n}")[0]
-            cq.distinct_valid, cq.distinct_invalid = int(v), int(i)
+            if self.ids[n].links or self.m.linking.check_unlinked:
+                v, i = self.e.rows(f"SELECT count(h), count(*) - count(h) FROM dict{n}")[0]
+                cq.distinct_valid, cq.distinct_invalid = int(v), int(i)
         quality.identifiers = cols
         suspicious = self._timed("link", self._link, quality)
-        counted = self._counted(self.rule.excluded_exemptions)
-        self._timed("presence", self._presence, counted)
+        self._timed("dims", self._dims, self._counted(self.rule.excluded_exemptions))
+        self._timed("presence", self._presence)
         totals, exempt, by_flow, by_subject, by_item, by_category = self._timed("summaries", self._summaries)
         result = CountResult(
             as_of=self.as_of,
@@ -723,7 +785,7 @@ def _duck_message(exc: Exception, f: LogFile | None) -> str:
     """First line of a DuckDB error, without query text (which could quote a cell)."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     what = f"cannot read as {f.format.upper()}: " if f else "cannot read the logs: "
-    return what + text[:300]
+    return what + redact(text[:300])
 
 
 def count_persons(
@@ -736,18 +798,27 @@ def count_persons(
     category_sensitivity: dict[str, bool] | None = None,
     engine: Engine | None = None,
     evidence: Path | None = None,
+    detail: bool = False,
 ) -> CountResult:
     """Count de-duplicated natural persons in export logs for the window ending `as_of`.
 
     `lists` are the list files whose thresholds to report (the first with a counting rule sets
     the window and the exemptions set apart); `category_sensitivity` maps taxonomy category ids
-    to sensitive (True) or not, for rows whose sensitivity follows from their category.
+    to sensitive (True) or not, for rows whose sensitivity follows from their category; `detail`
+    adds the per data item and per category breakdowns (what `fill_declaration` matches on).
     """
     own = engine is None
     eng = engine or DuckDBEngine()
     try:
         return Counter(
-            eng, files, mapping, as_of=as_of, key=key, lists=lists, category_sensitivity=category_sensitivity
+            eng,
+            files,
+            mapping,
+            as_of=as_of,
+            key=key,
+            lists=lists,
+            category_sensitivity=category_sensitivity,
+            detail=detail,
         ).run(evidence)
     finally:
         if own:

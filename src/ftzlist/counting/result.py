@@ -101,8 +101,10 @@ class CountResult(BaseModel):
     exempt_totals: Axes
     by_flow: list[Breakdown]
     by_subject: list[Breakdown]
-    by_item: list[Breakdown] = Field(description="Per flow and data item (the log's item column).")
-    by_category: list[Breakdown] = Field(description="Per flow, category and subject type.")
+    by_item: list[Breakdown] = Field(
+        description="Per flow and data item (the log's item column); with detail."
+    )
+    by_category: list[Breakdown] = Field(description="Per flow, category and subject type; with detail.")
     crossings: list[Crossing]
     suspicious: list[Suspicious]
     quality: Quality

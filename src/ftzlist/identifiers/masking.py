@@ -7,6 +7,8 @@ cell), it is masked: the first and last four characters of a long value stay, th
 
 from __future__ import annotations
 
+import re
+
 
 def mask(value: object) -> str:
     """Mask a value for display: keep at most 4 leading and 4 trailing characters, never more than
@@ -19,3 +21,19 @@ def mask(value: object) -> str:
     if keep == 0:
         return "*" * n
     return text[:keep] + "*" * (n - 2 * keep) + text[-keep:]
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9+@._\-]{5,}")
+
+
+def redact(text: str) -> str:
+    """Mask every token in free text that could be an identifier (five or more characters holding
+    four or more digits, or an `@`): for messages built from third-party errors or file headers."""
+
+    def sub(m: re.Match[str]) -> str:
+        tok = m.group(0)
+        if "@" in tok or sum(ch.isdigit() for ch in tok) >= 4:
+            return mask(tok)
+        return tok
+
+    return _TOKEN.sub(sub, text)
