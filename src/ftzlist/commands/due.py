@@ -15,6 +15,7 @@ from ftzlist.commands.filings import (
     CalendarsOption,
     DbOption,
     date_cell,
+    escape,
     open_register,
     status_badge,
     today,
@@ -107,7 +108,7 @@ def due(
     for r in rows:
         when = _when(r, day, cal)
         who = "you" if r.actor == "handler" else "[dim]authority[/]"
-        what = r.title + (" [dim](optional: a right, not a duty)[/]" if r.optional else "")
+        what = escape(r.title) + (" [dim](optional: a right, not a duty)[/]" if r.optional else "")
         if r.opens_on and r.status in ("window_open", "upcoming"):
             what += f" [dim]· window opens {r.opens_on}[/]"
         if r.status == "overdue" and r.actor == "authority":
@@ -122,13 +123,13 @@ def due(
             when,
             who,
             r.proceeding or "—",
-            f"{r.handler} / {r.flow}",
+            escape(f"{r.handler} / {r.flow}"),
             what,
-            r.citation or "",
+            escape(r.citation or ""),
         )
     out.print(table)
     for reason, n in notes.items():
-        out.print(f"[magenta]≈ [{n}] provisional:[/] {reason}")
+        out.print(f"[magenta]≈ \\[{n}] provisional:[/] {escape(reason)}")
     out.print(
         "[dim]Working days on the official PRC calendar; the day of the triggering event is not counted "
         "(docs/calendar.md).[/]"

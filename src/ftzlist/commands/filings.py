@@ -15,6 +15,14 @@ import typer
 
 from ftzlist.commands.common import ListsOption, console, parse_date
 
+
+def escape(text: str) -> str:
+    """User and list text shown through Rich: brackets are content, not markup."""
+    from rich.markup import escape as _escape
+
+    return _escape(text)
+
+
 if TYPE_CHECKING:
     from ftzlist.filings.register import DueRow, Register
 
@@ -197,6 +205,7 @@ def show(
 
 
 def _print_view(reg: Register, key: str, as_of: dt.date | None = None) -> None:
+    from rich.markup import escape as esc
     from rich.table import Table
 
     v = reg.show(key, as_of or today())
@@ -221,18 +230,20 @@ def _print_view(reg: Register, key: str, as_of: dt.date | None = None) -> None:
     for f in v.filings:
         items = ", ".join(f"{i['id']} [{i['category']}]" for i in f["items"])
         out.print(
-            f"  filed v{f['version']} on {f['filed_on']}: {f.get('scenario') or '—'} → "
-            f"{f['recipient']['name']} ({f['recipient']['country']}); persons {f.get('persons')}; items: {items}"
+            esc(
+                f"  filed v{f['version']} on {f['filed_on']}: {f.get('scenario') or '—'} → "
+                f"{f['recipient']['name']} ({f['recipient']['country']}); persons {f.get('persons')}; items: {items}"
+            )
         )
     if v.deadlines:
         table = Table(show_header=True, box=None, padding=(0, 1))
         for col in ("", "due", "who", "what"):
             table.add_column(col)
         for r in v.deadlines:
-            table.add_row(status_badge(r), date_cell(r.due_on, r.provisional), r.actor, r.title)
+            table.add_row(status_badge(r), date_cell(r.due_on, r.provisional), r.actor, esc(r.title))
         out.print(table)
     for n in v.next_steps:
-        out.print(f"  → next: {n}")
+        out.print(f"  → next: {esc(n)}")
 
 
 @filings_app.command("record")
@@ -330,9 +341,9 @@ def record_export(
     out = console()
     out.print(f"export #{res.export_id} recorded" + (f" under {res.proceeding}" if res.proceeding else ""))
     for r in res.deadlines:
-        out.print(f"  due {date_cell(r.due_on, r.provisional)}: {r.title}")
+        out.print(f"  due {date_cell(r.due_on, r.provisional)}: {escape(r.title)}")
     for issue in res.inconsistencies:
-        out.print(f"  [bold red]inconsistent with the filing:[/] {issue}")
+        out.print(f"  [bold red]inconsistent with the filing:[/] {escape(issue)}")
 
 
 @filings_app.command("change")
@@ -373,10 +384,10 @@ def change(
         table.add_row(
             "[red]material[/]" if r.material else "[green]minor[/]",
             r.trigger,
-            str(r.before),
-            str(r.after),
-            r.why,
-            r.citation,
+            escape(str(r.before)),
+            escape(str(r.after)),
+            escape(r.why),
+            escape(r.citation),
         )
     out.print(table)
     if new_key and new_key != key:
@@ -461,5 +472,7 @@ def audit(
             what = "; ".join(
                 f"{k}: {e.before[k]} → {e.after[k]}" for k in e.after if e.before.get(k) != e.after[k]
             )
-        t.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, f"{e.table_name}#{e.row_id}", what)
+        t.add_row(
+            f"{e.at:%Y-%m-%d %H:%M:%S}", escape(e.actor), e.action, f"{e.table_name}#{e.row_id}", escape(what)
+        )
     console().print(t)
