@@ -87,6 +87,9 @@ def test_bundled_security_assessment_timeline(breg):
     key = breg.open_proceeding("acme", "pv", "cn.security_assessment", d("2026-09-18"))
     assert breg.show(key).list_id == "cn-national-2024"
     assert breg.due(d("2026-09-19"))[0].due_on == d("2026-09-24")
+    with pytest.raises(InputError) as exc:  # no export before the assessment result (validity.from_step)
+        breg.record_export("acme", "pv", d("2026-09-25"))
+    assert "assessment (not recorded)" in exc.value.render()
 
 
 def test_provisional_deadline_becomes_final_when_the_year_is_added(db_url, tmp_path):

@@ -146,3 +146,38 @@ def test_cli_errors_change_nothing(cli):
         cli("due", "--within", "soon")
     out = cli("filings", "show", "FJ-2026-0001", "--as-of", "2026-02-11")
     assert "area_notice" not in out.split("next:")[0].split("✓")[-1]
+
+
+def test_snapshot_keeps_engine_decisions_append_only(cli, tmp_path):
+    """`ftzlist assess --format json` output kept per flow, with list hashes and the input hash."""
+    from pathlib import Path
+
+    from ftzlist.engine import decide
+    from ftzlist.filings.db import default_url
+    from ftzlist.filings.procedures import ProcedureBook
+    from ftzlist.filings.register import Register
+    from ftzlist.loader import load_declaration, load_law
+
+    example = Path(__file__).parents[2] / "examples" / "xiamen-pharma.yaml"
+    law = load_law()
+    ds = decide(load_declaration(example, law), law, d_("2026-03-31"))
+    path = tmp_path / "decisions.json"
+    path.write_text(ds.model_dump_json(), encoding="utf-8")
+    out = cli("filings", "snapshot", "acme", str(path))
+    assert out.count("kept decision #") == len(ds.flows)
+    reg = Register.open(
+        default_url(tmp_path / "data" / "ftzlist"), calendar=None, procedures=ProcedureBook([]), actor="x"
+    )  # type: ignore[arg-type]
+    first = ds.flows[0]
+    [snap] = reg.snapshots("acme", first.flow_id)
+    assert snap.input_hash == ds.input_sha256 and snap.pathway == str(first.pathway)
+    assert snap.list_versions == {ref.id: ref.sha256 for ref in ds.lists}
+    reg.close()
+    with pytest.raises(InputError, match="no decision for flow"):
+        cli("filings", "snapshot", "acme", str(path), "--flow", "nope")
+
+
+def d_(s: str):
+    import datetime as dt
+
+    return dt.date.fromisoformat(s)

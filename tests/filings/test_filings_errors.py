@@ -144,3 +144,46 @@ def test_decision_snapshots_are_append_only(opened):
     with Session(reg.engine) as s:
         assert s.get(DecisionSnapshot, sid).pathway == "exempt"
     assert dt.date(2026, 3, 1)
+
+
+def test_append_only_in_the_database_itself(opened):
+    """Raw SQL from any client cannot rewrite a decision snapshot or the audit trail."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    reg, _ = opened
+    reg.snapshot_decision(
+        "acme",
+        "hr",
+        as_of=d("2026-03-01"),
+        pathway="exempt",
+        list_versions={},
+        input_hash="0" * 64,
+        engine_version="0.1.0",
+        decision={},
+    )
+    for sql in (
+        "UPDATE decision_snapshots SET pathway = 'x'",
+        "DELETE FROM decision_snapshots",
+        "UPDATE audit_log SET actor = 'someone else'",
+        "DELETE FROM audit_log",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), reg.engine.begin() as c:
+            c.execute(text(sql))
+    assert {e.actor for e in reg.audit()} == {"tester@example.com"}
+
+
+def test_migrations_downgrade_and_upgrade(db_url):
+    from ftzlist.filings.db import current_revision, head_revision, make_engine, upgrade
+
+    engine = make_engine(db_url)
+    from alembic import command
+
+    from ftzlist.filings.db import _config
+
+    with engine.begin() as c:
+        command.downgrade(_config(c), "0001")
+    assert current_revision(engine) == "0001"
+    upgrade(engine)
+    assert current_revision(engine) == head_revision() == "0002"
+    engine.dispose()

@@ -63,7 +63,9 @@ def test_fujian_lifecycle_application_to_renewal(reg):
     rows = reg.due(d("2026-02-11"))
     assert [(r.kind, r.due_on, r.actor) for r in rows] == [("step", d("2026-02-24"), "authority")]
     reg.record_step(key, "area_notice", d("2026-02-13"))
+    assert reg.pending() == [(key, "acme / pv", "filing: filing")]  # no statutory date: listed apart
     reg.record_filing(key, d("2026-02-24"), CONTENT)
+    assert reg.pending() == []
     # Art. 12(2): opinion within 5 working days of the filing: 25, 26, 27, 28 (in-lieu Sat) Feb, 2 Mar
     [opinion_due] = reg.due(d("2026-02-25"))
     assert opinion_due.due_on == d("2026-03-02") and opinion_due.actor == "authority"
@@ -74,6 +76,13 @@ def test_fujian_lifecycle_application_to_renewal(reg):
     # Art. 13: valid 3 years from the opinion; 2029 has no calendar file -> provisional
     assert v.valid_until == d("2029-02-27") and v.valid_until_provisional
     assert any("national tier" in s for s in v.next_steps)
+    assert reg.pending() == [
+        (
+            key,
+            "acme / pv",
+            "on-list data: open the national-tier proceeding (standard_contract_or_certification)",
+        )
+    ]
     assert v.filings[0]["items"][1]["category"] == "pi.health"
 
     # on-list data goes to the national tier: a standard-contract filing for this flow

@@ -94,7 +94,6 @@ def due(
     out.print(Panel(head, title="ftzlist due", expand=False))
     if not rows:
         out.print("[green]Nothing is owed.[/]")
-        return
     table = Table(show_lines=False, header_style="bold", expand=False)
     table.add_column("status", no_wrap=True)
     table.add_column("due", no_wrap=True)
@@ -127,7 +126,13 @@ def due(
             what,
             escape(r.citation or ""),
         )
-    out.print(table)
+    if rows:
+        out.print(table)
+    pending = [p for p in reg.pending() if handler is None or p[1].startswith(f"{handler} /")]
+    if pending:
+        out.print("[bold]Your next steps with no statutory date[/]")
+        for key, who, what in pending:
+            out.print(f"  • {key} · {escape(who)} · {escape(what)}")
     for reason, n in notes.items():
         out.print(f"[magenta]≈ \\[{n}] provisional:[/] {escape(reason)}")
     out.print(

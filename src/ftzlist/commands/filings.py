@@ -169,6 +169,47 @@ def add(
     _print_view(reg, key)
 
 
+@filings_app.command("snapshot")
+def snapshot(
+    handler: Annotated[str, typer.Argument(help="Handler key (created if new).")],
+    decisions: Annotated[
+        Path, typer.Argument(help="JSON from `ftzlist assess --format json` (a DecisionSet).")
+    ],
+    flow: Annotated[str | None, typer.Option("--flow", help="Keep only this flow's decision.")] = None,
+    db: DbOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Keep decisions as given (append-only): pathway, list versions and hashes, input hash, engine."""
+    from ftzlist.schema.decision import DecisionSet
+    from ftzlist.yamlio import load_model
+
+    ds = load_model(DecisionSet, decisions)
+    reg = open_register(db, None, None, actor)
+    reg.ensure_handler(handler, ds.handler)
+    versions = {ref.id: ref.sha256 for ref in ds.lists}
+    kept = 0
+    for fd in ds.flows:
+        if flow is not None and fd.flow_id != flow:
+            continue
+        reg.add_flow(handler, fd.flow_id, exist_ok=True)
+        sid = reg.snapshot_decision(
+            handler,
+            fd.flow_id,
+            as_of=ds.as_of,
+            pathway=str(fd.pathway),
+            list_versions=versions,
+            input_hash=ds.input_sha256,
+            engine_version=ds.engine_version,
+            decision=fd.model_dump(mode="json") | {"governing_lists": ds.governing_lists},
+        )
+        console().print(f"kept decision #{sid} for {handler}/{fd.flow_id}: {fd.pathway} (as of {ds.as_of})")
+        kept += 1
+    if flow is not None and not kept:
+        from ftzlist.errors import InputError
+
+        raise InputError(f"{decisions}: no decision for flow '{flow}'")
+
+
 @filings_app.command("list")
 def list_(
     handler: Annotated[str | None, typer.Option("--handler")] = None,

@@ -140,12 +140,15 @@ def check_step(
 def missing_before_export(
     procedure: Procedure, recorded: Mapping[StepKey, dt.date], on: dt.date
 ) -> list[str]:
-    """Steps that must be done before an export on `on` and are not (or happened later)."""
+    """Steps that must be done before an export on `on` and are not (or happened later): those
+    marked `before_export`, the step a list's `export` step comes after, and the step validity runs from."""
     out = []
     export_step = step(procedure, EXPORT)
     must = {s.id for s in procedure.steps if s.before_export and not s.optional}
     if export_step is not None and export_step.after:  # `export` after `opinion`: the opinion comes first
         must.add(export_step.after)
+    if procedure.validity is not None:  # nothing is exported under an approval not yet given
+        must.add(procedure.validity.from_step)
     for s in procedure.steps:
         if s.id not in must:
             continue

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ftzlist.calendar import Counted, WorkingCalendar
@@ -287,6 +287,16 @@ class Register:
             return snap.id
 
         return self._write("snapshot_decision", fn)
+
+    def snapshots(self, handler: str, flow: str) -> list[DecisionSnapshot]:
+        """The decisions kept for a flow, oldest first."""
+
+        def fn(s: Session) -> list[DecisionSnapshot]:
+            f = self._flow(s, handler, flow)
+            q = select(DecisionSnapshot).where(DecisionSnapshot.flow_id == f.id).order_by(DecisionSnapshot.id)
+            return list(s.scalars(q))
+
+        return self._read(fn)
 
     # -- proceedings ------------------------------------------------------------------------------
 
@@ -865,6 +875,15 @@ class Register:
 
         def fn(s: Session) -> list[DueRow]:
             q = select(Deadline).where(Deadline.met_on.is_(None), Deadline.closed.is_(False))
+            # load the proceedings, flows and handlers the rows name in three queries, not three per row
+            owners = select(Deadline.proceeding_id).where(
+                Deadline.met_on.is_(None), Deadline.closed.is_(False)
+            )
+            s.scalars(
+                select(Proceeding)
+                .where(Proceeding.id.in_(owners))
+                .options(selectinload(Proceeding.flow).selectinload(Flow.handler))
+            ).all()
             rows = [self._row(s, d, today) for d in s.scalars(q)]
             if within_days is not None:
                 horizon = today + dt.timedelta(days=within_days)
@@ -873,6 +892,38 @@ class Register:
                 rows = [r for r in rows if not r.optional]
             order = {"overdue": 0, "due_today": 1, "window_open": 2, "upcoming": 3, "lapsed": 4}
             return sorted(rows, key=lambda r: (order[r.status], r.due_on, r.proceeding or ""))
+
+        return self._read(fn)
+
+    def pending(self) -> list[tuple[str, str, str]]:
+        """Next steps that are yours but carry no statutory date (e.g. filing after the area's
+        notice, or taking on-list data to the national tier): (filing, handler/flow, what)."""
+
+        def fn(s: Session) -> list[tuple[str, str, str]]:
+            out = []
+            procs = s.scalars(
+                select(Proceeding)
+                .where(Proceeding.state.in_(LIVE))
+                .options(selectinload(Proceeding.flow).selectinload(Flow.handler))
+                .order_by(Proceeding.id)
+            )
+            for p in procs:
+                proc, recorded = self._procedure(p), self._recorded(s, p)
+                who = f"{p.flow.handler.key} / {p.flow.key}"
+                for st in proc.steps:
+                    ready = st.after is None or (st.after, None) in recorded
+                    if (st.id, None) in recorded or not ready or st.id == lc.EXPORT or st.after == lc.EXPORT:
+                        continue
+                    if st.actor == "handler" and st.working_days is None and not st.optional:
+                        out.append((p.key, who, f"{st.id}: {st.name.en}"))
+                for o in s.scalars(
+                    select(Opinion).where(Opinion.proceeding_id == p.id, Opinion.outcome == "on_list")
+                ):
+                    if o.pathway and not s.scalar(select(Proceeding.id).where(Proceeding.parent_id == p.id)):
+                        out.append(
+                            (p.key, who, f"on-list data: open the national-tier proceeding ({o.pathway})")
+                        )
+            return out
 
         return self._read(fn)
 
@@ -987,7 +1038,7 @@ class Register:
                 select(ExportEvent).where(ExportEvent.proceeding_id == p.id).order_by(ExportEvent.exported_on)
             )
         ]
-        v.deadlines = self._due_rows(s, p, today or dt.date.today(), include_met=True)
+        v.deadlines = self._due_rows(s, p, today or self.clock().date(), include_met=True)
         recorded = self._recorded(s, p)
         if p.state in LIVE:
             for st in proc.steps:
