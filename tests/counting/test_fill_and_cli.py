@@ -197,3 +197,33 @@ def test_same_key_same_hashes_other_key_other_hashes(tmp_path):
         key=b"another-key-0123456789",
     )
     assert a.suspicious[0].identifiers != b.suspicious[0].identifiers
+
+
+def test_decision_cites_the_counts_it_used(tmp_path):
+    import datetime as dt
+
+    from tests.counting.conftest import KEY, MAPPING
+
+    from ftzlist.counting import count_persons, expand
+    from ftzlist.counting.fill import cite_counts
+    from ftzlist.counting.mapping import Mapping
+    from ftzlist.engine import decide
+    from ftzlist.loader import load_law
+
+    write_csv(tmp_path / "log.csv", [row(flow="f1", rid=rid(n)) for n in range(1, 6)])
+    law = load_law()
+    day = dt.date(2025, 6, 30)
+    result = count_persons(
+        expand([tmp_path / "log.csv"]),
+        Mapping.model_validate(MAPPING),
+        as_of=day,
+        key=KEY,
+        lists=[law.lists.national(day)],
+        detail=True,
+    )
+    decl = fill_declaration(Declaration.model_validate(DECLARATION), result)
+    assert decl.flows[0].data[0].persons == 5
+    decisions = cite_counts(decide(decl, law, day), decl)
+    f1 = next(f for f in decisions.flows if f.flow_id == "f1")
+    assert any(result.run_id in w and "(5)" in w for w in f1.warnings)
+    assert 5 in [i.persons for i in f1.items]  # the engine decided on the counted figure

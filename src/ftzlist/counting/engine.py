@@ -23,6 +23,12 @@ class Engine(Protocol):
 
     def install_identifiers(self) -> None: ...
 
+    def register(self, name: str, table: Any) -> None:
+        """Expose an Arrow table (small: dimension masks) to SQL under `name`."""
+        ...
+
+    def unregister(self, name: str) -> None: ...
+
 
 class DuckDBEngine:
     """DuckDB in memory, spilling to a private temporary folder that is removed on close."""
@@ -45,6 +51,12 @@ class DuckDBEngine:
 
     def rows(self, sql: str, params: list[Any] | None = None) -> list[tuple]:
         return self.con.execute(sql, params).fetchall()
+
+    def register(self, name: str, table: Any) -> None:
+        self.con.register(name, table)
+
+    def unregister(self, name: str) -> None:
+        self.con.unregister(name)
 
     def install_identifiers(self) -> None:
         from ftzlist.identifiers import sql as idsql

@@ -15,6 +15,8 @@ left as they were (unknown stays unknown).
 
 from __future__ import annotations
 
+from typing import Any
+
 from ftzlist.counting.result import Breakdown, CountResult
 from ftzlist.schema.declaration import DataItem, Declaration
 
@@ -90,3 +92,22 @@ def fill_declaration(declaration: Declaration, counts: CountResult) -> Declarati
 def covered(counts: CountResult) -> list[Breakdown]:
     """The (flow, data item) groups a run counted, for messages about unmatched flows."""
     return list(counts.by_item)
+
+
+def cite_counts(decisions: Any, declaration: Declaration) -> Any:
+    """A copy of a `DecisionSet` whose flow decisions cite the counts they used: one line per
+    data item whose persons were filled from the logs (its `persons_source`), in `warnings`
+    (the decision's free-text channel), so the figures behind every band are traceable."""
+    sources = {
+        f.id: [(d.id or d.category, d.persons, d.persons_source) for d in f.data if d.persons_source]
+        for f in declaration.flows
+    }
+    flows = []
+    for fd in decisions.flows:
+        cited = [
+            f"persons of data item '{name}' ({persons:,}) from {src}"
+            for name, persons, src in sources.get(fd.flow_id, [])
+            if src and src.startswith("ftzlist count ")
+        ]
+        flows.append(fd.model_copy(update={"warnings": [*fd.warnings, *cited]}) if cited else fd)
+    return decisions.model_copy(update={"flows": flows})

@@ -526,61 +526,109 @@ class Counter:
         return "(exempt IS NULL OR exempt NOT IN (" + ", ".join(_lit(x) for x in excluded) + "))"
 
     def _presence(self) -> None:
-        """One row per (descriptive combination, person): its rows and first date. Distinct persons
-        per group become counts of these rows after one more reduction per (group, person)."""
+        """One row per (descriptive combination, person): its rows and first date."""
         self.e.execute(
             """CREATE OR REPLACE TEMP TABLE presence AS
             SELECT dimh, person, count(*) AS nrows, min(d) AS first FROM rows GROUP BY dimh, person"""
-        )
-        self.e.execute(
-            """CREATE OR REPLACE TEMP VIEW pres AS
-            SELECT d.flow, d.item, d.subject, d.category, p.person,
-                   CASE WHEN d.c THEN p.nrows ELSE 0 END AS rows_c, CASE WHEN d.c THEN 0 ELSE p.nrows END AS rows_e,
-                   d.c AND d.s AS cs, d.c AND d.n AS cn, d.c AS ca,
-                   NOT d.c AND d.s AS es, NOT d.c AND d.n AS en, NOT d.c AS ea
-            FROM presence p JOIN dims d USING (dimh)"""
         )
 
     def _summaries(
         self,
     ) -> tuple[Axes, Axes, list[Breakdown], list[Breakdown], list[Breakdown], list[Breakdown]]:
-        """Totals, per flow, per subject (one pass over `presence` with grouping sets) and per
-        (flow, item, subject, category) (presence itself)."""
-        aggs = """sum(rows_c), count(*) FILTER (WHERE cs), count(*) FILTER (WHERE cn), count(*) FILTER (WHERE ca),
-                  sum(rows_e), count(*) FILTER (WHERE es), count(*) FILTER (WHERE en), count(*) FILTER (WHERE ea)"""
-        flags = """sum(rows_c) AS rows_c, sum(rows_e) AS rows_e, bool_or(cs) AS cs, bool_or(cn) AS cn,
-                   bool_or(ca) AS ca, bool_or(es) AS es, bool_or(en) AS en, bool_or(ea) AS ea"""
-        sql = f"""SELECT g, flow, subject, {aggs} FROM (
-                    SELECT CAST(grouping(flow, subject) AS INTEGER) AS g, flow, subject, person, {flags}
-                    FROM pres GROUP BY GROUPING SETS ((flow, person), (subject, person), (person)))
-                  GROUP BY g, flow, subject ORDER BY g, flow NULLS FIRST, subject NULLS FIRST"""
-        totals, exempt = Axes(), Axes()
-        by_flow: list[Breakdown] = []
-        by_subject: list[Breakdown] = []
-        for g, flow, subject, *c in self.e.rows(sql):
-            b = _breakdown(c, flow=flow if g == 1 else None, subject=subject if g == 2 else None)
-            if g == 3:
-                totals, exempt = b.persons, b.exempt_persons
-            elif g == 1:
-                by_flow.append(b)
-            else:
-                by_subject.append(b)
-        items = self._regroup(["flow", "item"], aggs, flags) if self.detail else []
-        cats = self._regroup(["flow", "category", "subject"], aggs, flags) if self.detail else []
-        return totals, exempt, by_flow, by_subject, items, cats
+        """Exact distinct persons for every breakdown in one aggregation per person.
 
-    def _regroup(self, keys: list[str], aggs: str, flags: str) -> list[Breakdown]:
-        sel = ", ".join(keys)
+        Each breakdown group (the handler, a flow, a subject type, a flow's data item, a flow's
+        category and subject) gets six bits (counted sensitive / non-sensitive / any, set apart
+        sensitive / non-sensitive / any); every descriptive combination carries the bits of the
+        groups it belongs to. OR-ing a person's bits and counting persons per bit gives every
+        distinct count at once; persons share few bit patterns, so the patterns are counted in SQL
+        and expanded here.
+        """
+        dims = self.e.rows("SELECT dimh, flow, item, subject, category, c, s, n FROM dims ORDER BY dimh")
+        kinds: list[tuple[str, ...]] = [(), ("flow",), ("subject",)]
+        if self.detail:
+            kinds += [("flow", "item"), ("flow", "category", "subject")]
+        buckets: dict[tuple, int] = {}
+        masks: dict[int, int] = {}
+        rows_by_dim: dict[int, tuple] = {}
+        for dimh, flow, item, subject, category, c, s, n in dims:
+            vals = {"flow": flow, "item": item, "subject": subject, "category": category}
+            flags = (c and s, c and n, c, (not c) and s, (not c) and n, not c)
+            bits = 0
+            for kind in kinds:
+                key = (kind, tuple(vals[k] for k in kind))
+                b = buckets.setdefault(key, len(buckets))
+                for j, on in enumerate(flags):
+                    if on:
+                        bits |= 1 << (6 * b + j)
+            masks[dimh] = bits
+            rows_by_dim[dimh] = (vals, bool(c))
+        width = max(1, (6 * len(buckets) + 63) // 64)
+        cols = [f"m{k}" for k in range(width)]
+        import pyarrow as pa
+
+        chunk = (1 << 64) - 1
+        table = pa.table(
+            {
+                "dimh": pa.array(list(masks), type=pa.uint64()),
+                **{
+                    c: pa.array([(m >> (64 * k)) & chunk for m in masks.values()], type=pa.uint64())
+                    for k, c in enumerate(cols)
+                },
+            }
+        )
+        self.e.register("ftz_dimmask_arrow", table)
+        self.e.execute("CREATE OR REPLACE TEMP TABLE dimmask AS SELECT * FROM ftz_dimmask_arrow")
+        self.e.unregister("ftz_dimmask_arrow")
+        ors = ", ".join(f"bit_or(m.{c}) AS {c}" for c in cols)
+        patterns = self.e.rows(
+            f"""SELECT {", ".join(cols)}, count(*) FROM (
+                  SELECT p.person, {ors} FROM presence p JOIN dimmask m USING (dimh) GROUP BY p.person)
+                GROUP BY ALL"""
+        )
+        per_bit = [0] * (64 * width)
+        for *ms, k in patterns:
+            for i, m in enumerate(ms):
+                while m:
+                    low = m & -m
+                    per_bit[64 * i + low.bit_length() - 1] += k
+                    m ^= low
+        row_counts: dict[int, list[int]] = {b: [0, 0] for b in buckets.values()}
+        for dimh, nrows in self.e.rows("SELECT dimh, sum(nrows) FROM presence GROUP BY dimh"):
+            vals, counted = rows_by_dim[dimh]
+            for kind in kinds:
+                b = buckets[(kind, tuple(vals[k] for k in kind))]
+                row_counts[b][0 if counted else 1] += int(nrows)
+        out: dict[tuple, list[Breakdown]] = {k: [] for k in kinds}
         names = {"flow": "flow", "item": "data_item", "subject": "subject", "category": "category"}
-        out = []
-        for r in self.e.rows(
-            f"""SELECT {sel}, {aggs} FROM (SELECT {sel}, person, {flags} FROM pres GROUP BY {sel}, person)
-                GROUP BY {sel} ORDER BY {", ".join(k + " NULLS FIRST" for k in keys)}"""
-        ):
-            out.append(
-                _breakdown(list(r[len(keys) :]), **{names[k]: v for k, v in zip(keys, r, strict=False)})
+        for (kind, key), b in buckets.items():
+            c = [
+                row_counts[b][0],
+                *per_bit[6 * b : 6 * b + 3],
+                row_counts[b][1],
+                *per_bit[6 * b + 3 : 6 * b + 6],
+            ]
+            out[kind].append(
+                _breakdown(
+                    [c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]],
+                    **{names[k]: v for k, v in zip(kind, key, strict=True)},
+                )
             )
-        return out
+        for kind in out:
+            out[kind].sort(
+                key=lambda b: tuple(
+                    (v is not None, v or "") for v in (b.flow, b.data_item, b.subject, b.category)
+                )
+            )
+        total = out[()][0] if out[()] else _breakdown([0] * 8)
+        return (
+            total.persons,
+            total.exempt_persons,
+            out[("flow",)],
+            out[("subject",)],
+            out.get(("flow", "item"), []),
+            out.get(("flow", "category", "subject"), []),
+        )
 
     def _item_filter(self, item: Any) -> tuple[str, list[str]]:
         """SQL selecting the rows a list item's conditions catch; conditions the log cannot show
