@@ -138,3 +138,48 @@ def test_identifier_in_the_date_column_is_masked(tmp_path):
     with pytest.raises(InputError) as e:
         count([p])
     assert secret not in str(e.value) and "3502**********" in str(e.value)
+
+
+def test_jsonl_mixed_types_missing_keys_and_bad_dates(tmp_path):
+    import json
+
+    p = tmp_path / "j.jsonl"
+    recs = [
+        {
+            "date": "2025-02-01",
+            "flow": "f1",
+            "item": "contact",
+            "sens": "N",
+            "rid": rid(1),
+            "pp": None,
+            "ppc": None,
+            "phone": 13800138000,
+            "email": None,
+            "cust": 77,
+            "ground": None,
+        },
+        {
+            "date": "2025-02-02",
+            "flow": "f1",
+            "item": "contact",
+            "sens": "N",
+            "rid": None,
+            "pp": "E12345678",
+            "ppc": "CN",
+            "phone": "13800138000",
+            "email": "a@b.com",
+            "cust": "77",
+            "ground": None,
+        },
+    ]
+    p.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    r = count([p])
+    assert r.totals.any == 1  # customer id 77 (number) and "77" (text) are the same key
+    recs.append({**recs[0], "date": "not a date"})
+    p.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    with pytest.raises(InputError, match=r"j\.jsonl:3.*'date'"):
+        count([p])
+    q = tmp_path / "k.jsonl"
+    q.write_text(json.dumps({k: v for k, v in recs[0].items() if k != "cust"}) + "\n")
+    with pytest.raises(InputError, match=r"k\.jsonl.*'cust'.*missing"):
+        count([q])

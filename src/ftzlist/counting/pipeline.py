@@ -161,7 +161,7 @@ class Counter:
         parts = []
         for n, f in enumerate(self.files):
             try:
-                have = [r[0] for r in self.e.rows(f"DESCRIBE SELECT * FROM {f.read_sql()}")]
+                have = [r[0] for r in self.e.rows(f.columns_sql())]
             except duckdb.Error as exc:
                 raise InputError(_duck_message(exc, f), where=str(f.path)) from None
             missing = [c for c in cols if c not in have]
@@ -177,8 +177,7 @@ class Counter:
                     f"(the file has: {shown})",
                     where=str(f.path),
                 )
-            sel = ", ".join(f"CAST({_q(c)} AS VARCHAR) AS {_q(c)}" for c in cols)
-            parts.append(f"SELECT {n} AS _f, {sel} FROM {f.read_sql()}")
+            parts.append(f.select_sql(cols, prefix=f"{n} AS _f, "))
         self.e.execute("CREATE OR REPLACE TEMP VIEW src AS " + "\nUNION ALL\n".join(parts))
 
     def _dim_exprs(self) -> dict[str, str]:
@@ -281,7 +280,7 @@ class Counter:
         self.e.execute("SET threads = 1")
         try:
             hit = self.e.rows(
-                f"SELECT _rowno, {raw} FROM {f.numbered_sql()} s WHERE {raw} IS NULL OR {d} IS NULL ORDER BY _rowno LIMIT 1"
+                f"SELECT _rowno, {raw} FROM {f.numbered_sql([col.column])} s WHERE {raw} IS NULL OR {d} IS NULL ORDER BY _rowno LIMIT 1"
             )
         finally:
             self.e.execute("RESET threads")

@@ -35,11 +35,31 @@ class LogFile:
         if self.format == "parquet":
             return f"read_parquet('{p}')"
         if self.format == "jsonl":
-            return f"read_json('{p}', format = 'newline_delimited', records = true)"
+            return f"read_ndjson_objects('{p}')"
         return f"read_csv('{p}', header = true, all_varchar = true)"
 
-    def numbered_sql(self) -> str:
+    def columns_sql(self) -> str:
+        """SQL listing the file's column names (JSON Lines: every key of every object)."""
+        if self.format == "jsonl":
+            return f"SELECT DISTINCT unnest(json_keys(json)) FROM {self.read_sql()}"
+        return f"SELECT column_name FROM (DESCRIBE SELECT * FROM {self.read_sql()})"
+
+    def select_sql(self, columns: list[str], prefix: str = "") -> str:
+        """SQL reading `columns` as text (JSON scalars unquoted; a missing key is NULL)."""
+
+        def q(c: str) -> str:
+            return '"' + c.replace('"', '""') + '"'
+
+        if self.format == "jsonl":
+            sel = ", ".join(f"json ->> '{c.replace(chr(39), chr(39) * 2)}' AS {q(c)}" for c in columns)
+        else:
+            sel = ", ".join(f"CAST({q(c)} AS VARCHAR) AS {q(c)}" for c in columns)
+        return f"SELECT {prefix}{sel} FROM {self.read_sql()}"
+
+    def numbered_sql(self, columns: list[str]) -> str:
         """Rows with their 1-based data-row number (slow path, used to locate an error)."""
+        if self.format == "jsonl":
+            return f"(SELECT *, row_number() OVER () AS _rowno FROM ({self.select_sql(columns)}))"
         if self.format == "parquet":
             p = str(self.path).replace("'", "''")
             return (
