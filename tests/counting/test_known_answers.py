@@ -216,3 +216,30 @@ def test_csv_parquet_and_jsonl_give_the_same_counts(tmp_path):
     snaps = [(r.totals, r.exempt_totals, [(b.flow, b.persons) for b in r.by_flow]) for r in results]
     assert snaps[0] == snaps[1] == snaps[2]
     assert totals(results[0]) == (1, 1, 1)
+
+
+def test_counting_rule_window_and_exemptions_come_from_the_list(tmp_path):
+    from tests.counting.conftest import KEY, fixture_list, write_csv
+
+    from ftzlist.counting import count_persons, expand
+    from ftzlist.counting.mapping import Mapping
+
+    base = fixture_list()
+    old = base.model_copy(
+        update={
+            "counting": base.counting.model_copy(
+                update={"window": "previous_and_current_year", "excluded_exemptions": []}
+            )
+        }
+    )
+    p = write_csv(
+        tmp_path / "w.csv",
+        [row(date="2024-03-01", rid=rid(1)), row(date="2025-03-01", rid=rid(2), ground="HR")],
+    )
+    r = count_persons(
+        expand([p]), Mapping.model_validate(MAPPING), as_of=dt.date(2025, 6, 30), key=KEY, lists=[old]
+    )
+    assert r.window_start == dt.date(2024, 1, 1) and r.rule.window == "previous_and_current_year"
+    assert r.totals.any == 2 and r.exempt_totals.any == 0  # no ground excluded under this rule
+    none = count_persons(expand([p]), Mapping.model_validate(MAPPING), as_of=dt.date(2025, 6, 30), key=KEY)
+    assert none.rule.list_id is None and none.totals.any == 0 and none.exempt_totals.any == 1

@@ -17,6 +17,7 @@ from ftzlist.errors import InputError
 if TYPE_CHECKING:
     from ftzlist.counting.result import CountResult
     from ftzlist.loader import Law
+    from ftzlist.schema.declaration import Declaration
 
 KEY_ENV = "FTZLIST_HASH_KEY"
 
@@ -232,3 +233,23 @@ def render(r: CountResult) -> None:
             out.print(f"  {s.kind}: {s.reason} [{'; '.join(s.identifiers)}]")
     for reading in r.readings:
         out.print(f"[dim]reading: {reading}[/dim]")
+
+
+def fill_from_logs(
+    declaration: Declaration,
+    *,
+    logs: list[str],
+    mapping: Path | None,
+    key_file: Path | None,
+    day: dt.date,
+    the_law: Law,
+) -> Declaration:
+    """For `ftzlist assess --logs ... --mapping ...`: count the logs for `day` and return the
+    declaration with persons filled (and cited) on every data item the logs cover. Follow the
+    decision with `ftzlist.counting.fill.cite_counts(decision, filled)` so it cites the counts."""
+    from ftzlist.counting.fill import fill_declaration
+
+    if mapping is None:
+        raise InputError("--logs needs --mapping (which column of the logs means what)")
+    result = run_count(logs, mapping, day=day, key=read_key(key_file), the_law=the_law, detail=True)
+    return fill_declaration(declaration, result)
