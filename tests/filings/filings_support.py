@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -16,12 +17,20 @@ HERE = Path(__file__).parent
 
 
 def fixture_book() -> ProcedureBook:
+    """The procedure fixtures (a fresh book each call; the parsed procedures are cached)."""
+    book = ProcedureBook([])
+    book.entries.update(_fixture_entries())
+    return book
+
+
+@cache
+def _fixture_entries() -> dict:
     book = ProcedureBook([])
     raw = yaml.safe_load((HERE / "procedures.yaml").read_text(encoding="utf-8"))
     for list_id, spec in raw.items():
         for p in spec["procedures"]:
             book.add(list_id, Procedure.model_validate(p), spec["effective_from"])
-    return book
+    return dict(book.entries)
 
 
 def bundled_book() -> ProcedureBook:

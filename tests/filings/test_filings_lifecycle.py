@@ -220,3 +220,17 @@ def test_spot_check_against_filing(reg):
     text = " | ".join(res.inconsistencies)
     assert "genome" in text and "55,000 persons exported, 40,000 filed" in text
     assert "recipient Other Corp" in text and "recipient country US" in text
+
+
+def test_list_not_applicable_closes_the_proceeding(reg):
+    """Fujian Art. 12(2): where the list does not apply, current law governs; nothing more is owed here."""
+    setup_flow(reg)
+    key = reg.open_proceeding("acme", "pv", "fj.list_filing", d("2026-02-10"))
+    reg.record_step(key, "area_notice", d("2026-02-13"))
+    reg.record_filing(key, d("2026-02-24"), CONTENT)
+    reg.record_opinion(key, d("2026-02-27"), "not_applicable")
+    v = reg.show(key, d("2026-03-02"))
+    assert (v.state, v.valid_until) == ("closed", None)
+    assert reg.due(d("2026-03-02")) == [] and reg.pending() == []
+    with pytest.raises(InputError, match="closed"):
+        reg.renew(key, d("2026-03-02"))

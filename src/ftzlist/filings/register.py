@@ -416,7 +416,7 @@ class Register:
             if outcome is None or outcome in lc.FAVOURABLE:
                 self._start_validity(s, p, proc, on)
             else:
-                p.state = "refused"
+                p.state = "closed" if outcome == "not_applicable" else "refused"
         elif proc.model == "standard_contract_filing" and step_id == proc.steps[-1].id:
             p.state = "active"
         s.flush()
