@@ -237,3 +237,23 @@ def test_mixed_document_column(tmp_path: Path, vocab) -> None:
     report = run(write(pa.table({"id_no": values}), tmp_path / "m.parquet"), vocab)
     got = {f.kind: f.evidence[0].matched for f in report.columns[0].findings}
     assert got == {"resident_id": 150, "hmt_residence_permit": 50}
+
+
+def test_xlsx_sheet_by_name_and_json_array(tmp_path: Path, vocab) -> None:
+    from openpyxl import Workbook
+
+    v = rid("110101", "19900307", "123")
+    wb = Workbook()
+    wb.active.append(["other"])
+    ws = wb.create_sheet("客户")
+    ws.append(["证件号", "手机"])
+    ws.append([v, 13812345678])
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    report = run(path, vocab, table="客户")
+    assert kinds(report) == {"证件号": ["resident_id"], "手机": ["phone"]}
+    with pytest.raises(InputError, match="no sheet"):
+        open_source(str(path), table="nope")
+    js = tmp_path / "a.json"
+    js.write_text(json.dumps([{"id_no": v}, {"id_no": v}]), encoding="utf-8")
+    assert kinds(run(js, vocab)) == {"id_no": ["resident_id"]}

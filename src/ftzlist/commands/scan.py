@@ -55,6 +55,12 @@ def scan(
         ScanFormat, typer.Option("--format", "-f", help="Output format; json is the stable interface.")
     ] = ScanFormat.table,
     lists: ListsOption = None,
+    memory_limit: Annotated[
+        str,
+        typer.Option(
+            "--memory-limit", help="Memory for the distinct-person state (beyond it: hashes spill to disk)."
+        ),
+    ] = "384MB",
 ) -> None:
     """Scan a table: per column, the kinds of personal information found, with evidence (masked
     examples), confidence, taxonomy category and sensitivity; distinct persons per identifier column
@@ -65,9 +71,17 @@ def scan(
     from ftzlist.discovery.scanner import scan as run_scan
 
     day = parse_date(as_of) if as_of else dt.date.today()
-    options = ScanOptions(as_of=day, sample=sample, seed=seed)
-    with open_source(target, table=table) as source:
-        report = run_scan(source, options)
+    options = ScanOptions(as_of=day, sample=sample, seed=seed, memory_limit=memory_limit)
+    try:
+        with open_source(target, table=table) as source:
+            report = run_scan(source, options)
+    except InputError:
+        raise
+    except Exception as exc:  # a library's message may quote a cell: keep only the error's type
+        from ftzlist.discovery.readers import is_url, safe_url
+
+        where = safe_url(target) if is_url(target) else target
+        raise InputError(f"the scan failed ({type(exc).__name__}); no data is shown", where=where) from None
     report = _with_list_matches(report, lists)
     if draft is not None:
         try:

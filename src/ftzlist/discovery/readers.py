@@ -66,7 +66,7 @@ def is_url(target: str) -> bool:
 
 
 def open_source(
-    target: str, *, table: str | None = None, memory_limit: str = "1GB", threads: int = 2
+    target: str, *, table: str | None = None, memory_limit: str = "256MB", threads: int = 2
 ) -> Source:
     """Open a file (by suffix) or a database URL (SQLAlchemy) for scanning."""
     if is_url(target):

@@ -14,7 +14,9 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,11 +41,14 @@ class ScanOptions:
     as_of: dt.date
     sample: int | None = None
     seed: int = 0
-    batch_rows: int = 262_144
+    batch_rows: int = 131_072
     min_share: float = 0.05
     """A value detector's kind is reported when it matches at least this share of non-empty values
     (or any value at all when the column name agrees)."""
-    memory_limit: str = "1GB"
+    workers: int = 2
+    """Columns scanned at the same time (threads)."""
+    memory_limit: str = "384MB"
+    """DuckDB memory for the distinct-person state; beyond it, keyed hashes spill to a private temp dir."""
 
     def digest(self) -> str:
         doc = {
@@ -101,30 +106,35 @@ def sample_batches(
 
 class PersonStore:
     """Normalised identifiers go in as keyed MD5 (128-bit) hashes with an under-14 flag; only counts
-    come out. DuckDB keeps the distinct state and spills to a private temporary directory."""
+    come out. The hashes live in a DuckDB database file in a private temporary directory (deleted on
+    close), so DuckDB can keep them on disk and memory stays within its limit however many persons."""
 
     def __init__(self, memory_limit: str):
         import duckdb
 
         self.tmp = tempfile.TemporaryDirectory(prefix="ftzlist-scan-")
         self.con = duckdb.connect(
-            config={"memory_limit": memory_limit, "threads": 2, "temp_directory": self.tmp.name}
+            os.path.join(self.tmp.name, "persons.duckdb"),
+            config={"memory_limit": memory_limit, "threads": 2, "temp_directory": self.tmp.name},
         )
         self.salt = os.urandom(16).hex()
+        self.lock = threading.Lock()
         self.tables: dict[tuple[str, str], str] = {}
 
     def add(self, column: str, kind: str, keys: pa.Array, minor: np.ndarray | None) -> None:
         if len(keys) == 0:
             return
-        name = self.tables.get((column, kind))
-        if name is None:
-            name = self.tables[(column, kind)] = f"p{len(self.tables)}"
-            self.con.execute(f"CREATE TABLE {name} (h UHUGEINT, minor BOOLEAN)")
+        with self.lock:
+            name = self.tables.get((column, kind))
+            if name is None:
+                name = self.tables[(column, kind)] = f"p{len(self.tables)}"
+                self.con.execute(f"CREATE TABLE {name} (h UHUGEINT, minor BOOLEAN)")
         flags = pa.array(minor if minor is not None else np.zeros(len(keys), dtype=bool))
         chunk = pa.table({"k": keys, "m": flags})  # noqa: F841 - read by DuckDB by name
-        self.con.execute(
-            f"INSERT INTO {name} SELECT md5_number(? || k), m FROM chunk WHERE k IS NOT NULL", [self.salt]
-        )
+        with self.lock:
+            self.con.execute(
+                f"INSERT INTO {name} SELECT md5_number(? || k), m FROM chunk WHERE k IS NOT NULL", [self.salt]
+            )
 
     def counts(self, column: str, kind: str) -> tuple[int, int, int] | None:
         """(identifier values, distinct, distinct under 14)."""
@@ -435,10 +445,12 @@ def scan(source: Source, options: ScanOptions, vocab: object | None = None) -> S
         if options.sample is not None:
             stream, total = sample_batches(stream, options.sample, options.seed, options.batch_rows)
         scanned = 0
-        for batch in stream:
-            scanned += batch.num_rows
-            for tally, col in zip(tallies, batch.columns, strict=True):
-                _scan_column(tally, col, persons)
+        with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
+            for batch in stream:
+                scanned += batch.num_rows
+                # columns are independent (own tally, own context), so they can run side by side;
+                # Arrow and numpy kernels release the GIL. Each batch finishes before the next starts.
+                list(pool.map(_scan_column, tallies, batch.columns, [persons] * len(tallies)))
         reports = [
             ColumnReport(
                 name=t.name,
