@@ -40,9 +40,12 @@ def one_filing(reg: Register, worker: str, j: int) -> str:
 
 def main() -> None:
     url, worker, mode = sys.argv[1:4]
+    migrate = sys.argv[4:5] == ["migrate"]  # several processes opening a fresh database at once
     reg = Register.open(
-        url, calendar=bundled_calendar(), procedures=fixture_book(), actor=f"worker-{worker}", migrate=False
+        url, calendar=bundled_calendar(), procedures=fixture_book(), actor=f"worker-{worker}", migrate=migrate
     )
+    if migrate:
+        reg.ensure_handler("shared", "Shared Handler")
     if mode == "hang":
         with reg._session("hang") as s:  # one transaction that never commits
             from ftzlist.filings.models import Flow, Handler

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, text
 
 from ftzlist.filings.models import Application, AuditEntry, FiledItem, Filing, Flow, Proceeding, StepRecord
@@ -19,9 +20,9 @@ WORKER = Path(__file__).parent / "filings_worker.py"
 PROCESSES, EACH = 4, 5
 
 
-def spawn(url: str, worker: str, mode: str) -> subprocess.Popen:
+def spawn(url: str, worker: str, mode: str, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, str(WORKER), url, worker, mode],
+        [sys.executable, str(WORKER), url, worker, mode, *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -127,3 +128,34 @@ def test_killed_at_random_moments_keeps_every_filing_whole(reg, db_url):
     assert c["proceedings"] >= 2
     # each call is its own transaction: a filing may stop between calls, never inside one
     assert_consistent(reg, complete=False)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_processes_opening_a_fresh_database_at_once_migrate_it_once(backend, tmp_path):
+    from filings_support import create_pg_db, drop_pg_db, fixture_book, pg_available
+
+    from ftzlist.calendar import bundled_calendar
+    from ftzlist.filings.db import current_revision, head_revision
+    from ftzlist.filings.register import Register
+
+    if backend == "postgres":
+        if not pg_available():
+            pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+        name, url = create_pg_db()
+    else:
+        name, url = None, f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    try:
+        procs = [spawn(url, f"m{i}", "2", "migrate") for i in range(2)]
+        outs = [p.communicate(timeout=180) for p in procs]
+        for p, (out, err) in zip(procs, outs, strict=True):
+            assert p.returncode == 0 and "DONE" in out, err[-2000:]
+        reg = Register.open(
+            url, calendar=bundled_calendar(), procedures=fixture_book(), actor="t", migrate=False
+        )
+        assert current_revision(reg.engine) == head_revision()
+        assert counts(reg)["proceedings"] == 4
+        assert_consistent(reg, complete=True)
+        reg.close()
+    finally:
+        if name:
+            drop_pg_db(name)
