@@ -234,3 +234,18 @@ def test_list_not_applicable_closes_the_proceeding(reg):
     assert reg.due(d("2026-03-02")) == [] and reg.pending() == []
     with pytest.raises(InputError, match="closed"):
         reg.renew(key, d("2026-03-02"))
+
+
+def test_expiry_without_renewal_shows_expired(reg):
+    setup_flow(reg)
+    fj = reg.procedures.get("fujian-ftz-fixture", "fj.list_filing")
+    reg.procedures.add("fujian-test-2023", fj, d("2023-01-01"))  # a list in force in 2023, for a 2026 expiry
+    key = reg.open_proceeding("acme", "pv", "fj.list_filing", d("2023-02-10"), list_id="fujian-test-2023")
+    reg.record_step(key, "area_notice", d("2023-02-13"))
+    reg.record_filing(key, d("2023-02-14"), CONTENT)
+    reg.record_opinion(key, d("2023-02-15"), "off_list")
+    # 3 years: 15 Feb 2026 is a Sunday in the Spring Festival: the period ends on 24 Feb (Art. 203)
+    assert reg.show(key).valid_until == d("2026-02-24")
+    rows = {r.kind: r for r in reg.due(d("2026-03-02"))}
+    assert rows["expiry"].status == "expired" and rows["renewal"].status == "overdue"
+    assert not rows["expiry"].provisional

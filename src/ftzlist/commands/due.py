@@ -76,13 +76,15 @@ def due(
     cal = reg.calendar
     counts = {
         s: sum(1 for r in rows if r.status == s)
-        for s in ("overdue", "due_today", "window_open", "upcoming", "lapsed")
+        for s in ("overdue", "expired", "due_today", "window_open", "upcoming", "lapsed")
     }
     provisional = [r for r in rows if r.provisional]
     horizon = f"next {days} days" if days is not None else "all dates"
     head = (
         f"[bold]Due as of {day:%A %d %B %Y}[/] · {horizon} · register {reg.engine.url.render_as_string(hide_password=True)}\n"
-        f"[bold red]{counts['overdue']} overdue[/] · [yellow]{counts['due_today']} due today[/] · "
+        f"[bold red]{counts['overdue']} overdue[/] · "
+        + (f"[bold red]{counts['expired']} expired[/] · " if counts["expired"] else "")
+        + f"[yellow]{counts['due_today']} due today[/] · "
         f"[cyan]{counts['window_open']} windows open[/] · [green]{counts['upcoming']} upcoming[/]"
         + (f" · [magenta]{len(provisional)} provisional date(s) ≈[/]" if provisional else "")
         + (
@@ -142,7 +144,7 @@ def due(
 
 
 def _when(r, day, cal) -> str:
-    if r.status == "overdue":
+    if r.status in ("overdue", "expired"):
         late = cal.working_days_between(r.due_on, day)
         return f"[red]{(day - r.due_on).days}d late ({late} WD)[/]"
     if r.status == "due_today":

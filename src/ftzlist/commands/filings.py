@@ -114,6 +114,7 @@ def _content(path: Path):
 def status_badge(row: DueRow) -> str:
     return {
         "overdue": "[bold white on red] OVERDUE [/]",
+        "expired": "[bold white on red] EXPIRED [/]",
         "due_today": "[bold black on yellow] TODAY [/]",
         "window_open": "[bold black on cyan] OPEN [/]",
         "upcoming": "[green]upcoming[/]",

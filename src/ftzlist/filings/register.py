@@ -70,7 +70,7 @@ class DueRow:
     provisional_reason: str | None
     rule: str
     citation: str | None
-    status: str  # overdue | due_today | window_open | upcoming
+    status: str  # overdue | expired | due_today | window_open | upcoming | lapsed (| met | met_late | closed)
     days_left: int
 
 
@@ -890,7 +890,7 @@ class Register:
                 rows = [r for r in rows if r.due_on <= horizon or (r.opens_on and r.opens_on <= horizon)]
             if not include_optional:
                 rows = [r for r in rows if not r.optional]
-            order = {"overdue": 0, "due_today": 1, "window_open": 2, "upcoming": 3, "lapsed": 4}
+            order = {"overdue": 0, "expired": 0, "due_today": 1, "window_open": 2, "upcoming": 3, "lapsed": 4}
             return sorted(rows, key=lambda r: (order[r.status], r.due_on, r.proceeding or ""))
 
         return self._read(fn)
@@ -942,6 +942,8 @@ class Register:
             status = "met" if d.met_on <= d.due_on else "met_late"
         elif d.closed:
             status = "closed"
+        elif d.due_on < today and d.kind == "expiry":
+            status = "expired"
         elif d.due_on < today and not d.optional:
             status = "overdue"
         elif d.due_on < today:
