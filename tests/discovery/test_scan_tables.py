@@ -257,3 +257,17 @@ def test_xlsx_sheet_by_name_and_json_array(tmp_path: Path, vocab) -> None:
     js = tmp_path / "a.json"
     js.write_text(json.dumps([{"id_no": v}, {"id_no": v}]), encoding="utf-8")
     assert kinds(run(js, vocab)) == {"id_no": ["resident_id"]}
+
+
+def test_gb18030_csv(tmp_path: Path, vocab) -> None:
+    v = rid("110101", "19900307", "123")
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(f"姓名,身份证号\n张伟,{v}\n李娜,{v}\n".encode("gb18030"))
+    with pytest.raises(InputError, match="gb18030") as info:
+        open_source(str(path))
+    assert v not in info.value.render()
+    with open_source(str(path), encoding="gb18030") as src:
+        report = scan(src, ScanOptions(as_of=AS_OF), vocab)
+    assert kinds(report) == {"姓名": ["chinese_name"], "身份证号": ["resident_id"]}
+    with pytest.raises(InputError, match="unknown encoding"):
+        open_source(str(path), encoding="nope")

@@ -42,6 +42,14 @@ def scan(
         ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the sample.")] = 0,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Text encoding of a CSV/JSON file, e.g. gb18030 (default UTF-8).",
+            show_default=False,
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     draft: Annotated[
         Path | None,
@@ -73,7 +81,7 @@ def scan(
     day = parse_date(as_of) if as_of else dt.date.today()
     options = ScanOptions(as_of=day, sample=sample, seed=seed, memory_limit=memory_limit)
     try:
-        with open_source(target, table=table) as source:
+        with open_source(target, table=table, encoding=encoding) as source:
             report = run_scan(source, options)
     except InputError:
         raise
@@ -116,6 +124,7 @@ def _with_list_matches(report, lists):  # type: ignore[no-untyped-def]
 def _render(report) -> None:  # type: ignore[no-untyped-def]
     from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     out = console()
     scope = (
@@ -129,12 +138,12 @@ def _render(report) -> None:  # type: ignore[no-untyped-def]
         t.add_column(col, overflow="fold")
     for col in report.columns:
         if not col.findings:
-            t.add_row(escape(col.name), "[dim]—[/dim]", "", "", "", f"{col.non_empty} values", "")
+            t.add_row(Text(col.name), "[dim]—[/dim]", "", "", "", f"{col.non_empty} values", "")
             continue
         for i, f in enumerate(col.findings):
             ev = f.evidence[0]
             how = (
-                f"column name '{escape(ev.hint or '')}'"
+                f"column name '{ev.hint or ''}'"
                 if ev.detector == "column-name"
                 else f"{ev.detector}: {ev.matched}/{ev.examined}"
             )
@@ -146,13 +155,13 @@ def _render(report) -> None:  # type: ignore[no-untyped-def]
                 else ("no" if f.personal else "not PI")
             )
             t.add_row(
-                escape(col.name) if i == 0 else "",
-                f.kind + (" (in text)" if f.embedded else ""),
-                f.category,
+                Text(col.name) if i == 0 else "",
+                Text(f.kind + (" (in text)" if f.embedded else "")),
+                Text(f.category),
                 sens,
                 f"{f.confidence:.2f}",
-                how,
-                escape(", ".join(ev.examples)),
+                Text(how),  # plain text: no markup, no emoji codes (":phone:")
+                Text(", ".join(ev.examples)),
             )
     out.print(t)
     if report.list_matches:
@@ -173,7 +182,7 @@ def _render(report) -> None:  # type: ignore[no-untyped-def]
             p.add_column(col)
         for f in report.persons:
             p.add_row(
-                escape(f.column),
+                Text(f.column),
                 f.kind,
                 f.strength,
                 str(f.identifiers),

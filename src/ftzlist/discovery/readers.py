@@ -66,9 +66,15 @@ def is_url(target: str) -> bool:
 
 
 def open_source(
-    target: str, *, table: str | None = None, memory_limit: str = "256MB", threads: int = 2
+    target: str,
+    *,
+    table: str | None = None,
+    encoding: str | None = None,
+    memory_limit: str = "256MB",
+    threads: int = 2,
 ) -> Source:
-    """Open a file (by suffix) or a database URL (SQLAlchemy) for scanning."""
+    """Open a file (by suffix) or a database URL (SQLAlchemy) for scanning. `encoding` applies to
+    CSV and JSON text (default UTF-8; exports from Chinese systems are often GB18030/GBK)."""
     if is_url(target):
         if not table:
             raise InputError("a database URL needs --table (schema.table or table)", where=safe_url(target))
@@ -86,7 +92,33 @@ def open_source(
         return XlsxSource(path, table)
     if table:
         raise InputError("--table applies to XLSX sheets and database tables, not to this file", where=target)
-    return DuckDBSource(path, fmt, memory_limit=memory_limit, threads=threads)
+    return DuckDBSource(path, fmt, memory_limit=memory_limit, threads=threads, encoding=encoding)
+
+
+UTF8 = frozenset({"utf-8", "utf8", "utf_8"})
+
+
+def transcode(path: Path, encoding: str, into: Path) -> Path:
+    """Copy a text file to UTF-8 in 1 MB pieces (bounded memory). A byte that does not decode is an
+    error naming its offset, never its content."""
+    import codecs
+
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    except LookupError:
+        raise InputError(f"unknown encoding '{encoding}'", where=str(path)) from None
+    offset = 0
+    with path.open("rb") as src, into.open("w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(1 << 20):
+            try:
+                dst.write(decoder.decode(chunk))
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"not {encoding} text (byte {offset + exc.start})", where=str(path)
+                ) from None
+            offset += len(chunk)
+        dst.write(decoder.decode(b"", final=True))
+    return into
 
 
 def safe_url(url: str) -> str:
@@ -113,14 +145,21 @@ def _scrub(message: str) -> str:
 
 
 class DuckDBSource(Source):
-    def __init__(self, path: Path, fmt: str, *, memory_limit: str, threads: int):
+    def __init__(self, path: Path, fmt: str, *, memory_limit: str, threads: int, encoding: str | None = None):
+        import tempfile
+
         import duckdb
 
         self.label = str(path)
         self.table = None
         self.path = path
+        self.tmp: tempfile.TemporaryDirectory[str] | None = None
+        read = path
+        if encoding and encoding.lower() not in UTF8 and fmt != "parquet":
+            self.tmp = tempfile.TemporaryDirectory(prefix="ftzlist-scan-")
+            read = transcode(path, encoding, Path(self.tmp.name) / f"utf8{path.suffix}")
         self.con = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads})
-        lit = "'" + str(path).replace("'", "''") + "'"
+        lit = "'" + str(read).replace("'", "''") + "'"
         self.relation = {
             "csv": f"read_csv({lit}, all_varchar = true, header = true)",
             "parquet": f"read_parquet({lit})",
@@ -130,7 +169,14 @@ class DuckDBSource(Source):
         try:
             described = self.con.execute(f"DESCRIBE SELECT * FROM {self.relation}").fetchall()
         except duckdb.Error as exc:
-            raise InputError(f"cannot read {fmt.upper()}: {_scrub(str(exc))}", where=str(path)) from None
+            hint = (
+                "; if it is GBK/GB18030 text, pass --encoding gb18030"
+                if "unicode" in str(exc).lower()
+                else ""
+            )
+            raise InputError(
+                f"cannot read {fmt.upper()}: {_scrub(str(exc))}{hint}", where=str(path)
+            ) from None
         self.columns = [ColumnInfo(str(r[0]), str(r[1])) for r in described]
         if not self.columns:
             raise InputError("the table has no columns", where=str(path))
@@ -149,6 +195,8 @@ class DuckDBSource(Source):
 
     def close(self) -> None:
         self.con.close()
+        if self.tmp is not None:
+            self.tmp.cleanup()
 
 
 # --- XLSX ------------------------------------------------------------------------------------------

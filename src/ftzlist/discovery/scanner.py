@@ -282,7 +282,7 @@ def _scan_column(tally: _ColumnTally, column: pa.Array, persons: PersonStore) ->
             sel = res.label == k
             kind = det.kinds[k]
             t = tally.kinds.setdefault((kind.name, det.embedded), _KindTally(kind, det.embedded))
-            label = det.name if len(det.kinds) == 1 else f"{det.name}:{kind.name}"
+            label = det.name if len(det.kinds) == 1 or det.name == kind.name else f"{det.name}:{kind.name}"
             if label not in t.detectors:
                 t.detectors.append(label)
             t.matched += int(sel.sum())
