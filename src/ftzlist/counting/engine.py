@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import weakref
 from typing import Any, Protocol
 
 
@@ -36,7 +37,9 @@ class DuckDBEngine:
     def __init__(self, *, memory_limit: str | None = None, threads: int | None = None):
         import duckdb
 
-        self._tmp = tempfile.mkdtemp(prefix="ftzlist-count-")
+        self._tmp = tempfile.mkdtemp(prefix="ftzlist-count-")  # mode 0700
+        # removed on close(), and at garbage collection or interpreter exit if close() is missed
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self._tmp, True)
         self.con = duckdb.connect(":memory:")
         self.con.execute("SET enable_progress_bar = false")
         self.con.execute(f"SET temp_directory = '{self._tmp}'")
@@ -86,7 +89,7 @@ class DuckDBEngine:
 
     def close(self) -> None:
         self.con.close()
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        self._cleanup()
 
 
 class SqlComponentsEngine(DuckDBEngine):
