@@ -181,10 +181,9 @@ def burden(law: Law, ds: DecisionSet, label: str) -> Burden:
                 continue
             lid, proc = hit
             models.add(proc.model)
-            authority = {st.id for st in proc.steps if st.actor == "authority"}
             for step in proc.steps:
-                # a step answering an authority's act (a re-evaluation request) is a right, not a duty
-                if step.actor != "handler" or step.optional or step.after in authority:
+                # optional steps are rights (a re-evaluation request), not duties
+                if step.actor != "handler" or step.optional:
                     continue
                 if step.before_export:
                     before.add(f"{proc.name.en}: {step.name.en}")
