@@ -228,9 +228,13 @@ def render(r: CountResult) -> None:
             f"distinct {c.distinct_valid:,} valid / {c.distinct_invalid:,} invalid"
         )
     if r.suspicious:
-        out.print(f"[yellow]{len(r.suspicious)} suspicious group(s)[/yellow] (shown by keyed hash):")
+        from rich.markup import escape
+
+        out.print(
+            f"[yellow]{len(r.suspicious)} suspicious group(s)[/yellow] (identifiers shown as keyed hashes):"
+        )
         for s in r.suspicious[:10]:
-            out.print(f"  {s.kind}: {s.reason} [{'; '.join(s.identifiers)}]")
+            out.print(escape(f"  {s.kind}: {s.reason} ({'; '.join(s.identifiers)})"))
     for reading in r.readings:
         out.print(f"[dim]reading: {reading}[/dim]")
 
