@@ -122,3 +122,21 @@ def test_a_bridging_row_is_evidence_and_lowers_the_count(tmp_path):
     before = run(tmp_path / "a", rows)
     after = run(tmp_path / "b", [*rows, row(rid=rid(1), pp="E00000001", ppc="CN")])
     assert before.totals.any == 2 and after.totals.any == 1
+
+
+@SETTINGS
+@given(log_rows())
+def test_weak_linking_never_joins_identified_persons(tmp_path_factory, rows):
+    from tests.counting.conftest import MAPPING
+
+    weak = {**MAPPING, "identifiers": [dict(i) for i in MAPPING["identifiers"]]}
+    weak["identifiers"][2]["link"] = True  # phone links
+    plain = run(tmp_path_factory.mktemp("a"), rows)
+    linked = run(tmp_path_factory.mktemp("b"), rows, mapping=weak)
+    strong_only = run(
+        tmp_path_factory.mktemp("c"), [r for r in rows if r.get("rid") or r.get("pp") or r.get("cust")]
+    )
+    for a, b, s in ((plain.totals, linked.totals, strong_only.totals),):
+        # weak links can only attach identifier-less records: never fewer than the identified
+        # persons, never more than without weak links
+        assert s.any <= b.any <= a.any
