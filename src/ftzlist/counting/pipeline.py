@@ -380,7 +380,7 @@ class Counter:
         )
         self.e.execute(
             f"""CREATE OR REPLACE TEMP TABLE rows AS
-            SELECT {self._date_sql()} AS d, {self._dim_hash()} AS dimh,
+            SELECT {self._date_sql()} AS d, {self._dim_hash()} AS dimh,{" row_number() OVER () AS rn," if self.weak else ""}
                    {", ".join(cols)}, {p_sql} AS p, {x_sql} AS xn, CAST({" + ".join(bits) or "0"} AS UBIGINT) AS bits,
                    CASE WHEN {p_sql} IS NULL THEN {hashing.digest_sql("'row' || chr(31) || " + all_raw)} END AS fp
             FROM src s {" ".join(joins)}
@@ -409,7 +409,7 @@ class Counter:
             "CREATE OR REPLACE TEMP TABLE smap AS SELECT c.nid, c.comp, g.doubtful FROM scomp c JOIN sgroup g USING (comp)"
         )
         # the strong person of each row: its group; in a doubtful group, its own resident ID or first id
-        keep = ", ".join(f"r.n{n}" for n in self.weak)
+        keep = ", ".join(["r.rn", *(f"r.n{n}" for n in self.weak)]) if self.weak else ""
         e.execute(
             f"""CREATE OR REPLACE TEMP TABLE rows AS
             SELECT r.d, r.dimh, r.p, r.fp, {keep + "," if keep else ""}
@@ -446,7 +446,11 @@ class Counter:
             f"""CREATE OR REPLACE TEMP TABLE fpid AS
             SELECT fp, {ROW_BASE} + row_number() OVER () AS k FROM (SELECT DISTINCT fp FROM rows WHERE person IS NULL)"""
         )
-        e.execute("UPDATE rows SET person = fpid.k FROM fpid WHERE rows.person IS NULL AND rows.fp = fpid.fp")
+        e.execute(
+            """CREATE OR REPLACE TEMP TABLE rows AS
+            SELECT r.d, r.dimh, r.p, coalesce(r.person, f.k) AS person
+            FROM rows r LEFT JOIN fpid f ON r.person IS NULL AND f.fp = r.fp"""
+        )
         quality.rows_without_linking_identifier = e.rows("SELECT count(*) FROM rows WHERE p IS NULL")[0][0]
         return suspicious
 
@@ -454,18 +458,18 @@ class Counter:
         """Weak values attach records without a strong identifier to at most one identified person."""
         e, lim = self.e, self.m.linking
         occ = " UNION ALL ".join(
-            f"SELECT rowid AS r, n{n} AS w FROM rows WHERE n{n} IS NOT NULL" for n in self.weak
+            f"SELECT rn AS r, n{n} AS w FROM rows WHERE n{n} IS NOT NULL" for n in self.weak
         )
         e.execute(f"CREATE OR REPLACE TEMP TABLE wocc AS {occ}")
         # how many identified persons and how many other identifiers each weak value is seen with
         other = [
-            "SELECT o.w, 's' || CAST(r.person AS VARCHAR) AS other FROM wocc o JOIN rows r ON r.rowid = o.r WHERE r.person IS NOT NULL",
+            "SELECT o.w, 's' || CAST(r.person AS VARCHAR) AS other FROM wocc o JOIN rows r ON r.rn = o.r WHERE r.person IS NOT NULL",
             "SELECT a.w, 'w' || CAST(b.w AS VARCHAR) FROM wocc a JOIN wocc b ON a.r = b.r AND a.w <> b.w",
         ]
         e.execute(
             f"""CREATE OR REPLACE TEMP TABLE wstat AS
             WITH s AS (SELECT o.w, count(DISTINCT r.person) AS n_persons, min(r.person) AS person
-                       FROM wocc o JOIN rows r ON r.rowid = o.r WHERE r.person IS NOT NULL GROUP BY o.w),
+                       FROM wocc o JOIN rows r ON r.rn = o.r WHERE r.person IS NOT NULL GROUP BY o.w),
                  k AS (SELECT w, count(DISTINCT other) AS n_other FROM ({" UNION ALL ".join(other)}) GROUP BY w)
             SELECT n.nid AS w, n.c, n.h, coalesce(s.n_persons, 0) AS n_persons, s.person,
                    coalesce(k.n_other, 0) - coalesce(s.n_persons, 0) AS n_other,
@@ -475,7 +479,7 @@ class Counter:
         n_w = e.rows("SELECT count(*) FROM wnode")[0][0]
         e.execute(
             """CREATE OR REPLACE TEMP TABLE wuse AS
-            SELECT o.r, o.w FROM wocc o JOIN rows r ON r.rowid = o.r JOIN wstat s ON s.w = o.w
+            SELECT o.r, o.w FROM wocc o JOIN rows r ON r.rn = o.r JOIN wstat s ON s.w = o.w
             WHERE r.person IS NULL AND NOT s.shared"""
         )
         e.execute(
@@ -491,12 +495,17 @@ class Counter:
             FROM wcomp c JOIN wstat s ON s.w = c.nid WHERE NOT s.shared GROUP BY c.comp"""
         )
         e.execute(
-            f"""UPDATE rows SET person = CASE
+            f"""CREATE OR REPLACE TEMP TABLE wassign AS
+            SELECT f.r, CASE
                   WHEN g.doubtful THEN {WEAK_BASE} + f.a
                   WHEN g.n_persons = 1 THEN g.person
-                  ELSE {WEAK_BASE} + g.comp END
-            FROM wfirst f JOIN wcomp c ON c.nid = f.a JOIN wgroup g ON g.comp = c.comp
-            WHERE rows.rowid = f.r"""
+                  ELSE {WEAK_BASE} + g.comp END AS person
+            FROM wfirst f JOIN wcomp c ON c.nid = f.a JOIN wgroup g ON g.comp = c.comp"""
+        )
+        e.execute(
+            """CREATE OR REPLACE TEMP TABLE rows AS
+            SELECT r.d, r.dimh, r.p, r.fp, coalesce(r.person, w.person) AS person
+            FROM rows r LEFT JOIN wassign w ON w.r = r.rn"""
         )
         quality.weak_attached_rows = e.rows(
             f"SELECT count(*) FROM rows WHERE p IS NULL AND person IS NOT NULL AND person < {WEAK_BASE}"
