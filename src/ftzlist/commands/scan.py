@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import AsOfOption, ListsOption, console, parse_date
+from ftzlist.commands.common import ListsOption, console, parse_date
 from ftzlist.errors import InputError
 
 
@@ -50,7 +50,14 @@ def scan(
             show_default=False,
         ),
     ] = None,
-    as_of: AsOfOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Assessment date YYYY-MM-DD: minors are counted as of it (default today).",
+            show_default=False,
+        ),
+    ] = None,
     draft: Annotated[
         Path | None,
         typer.Option(
