@@ -686,10 +686,11 @@ class Counter:
                     tuple(excluded or ()) if excluded is not None else None,
                 )
                 g = groups.setdefault(
-                    k, {"items": [], "unknown": set(), "excluded": excluded, "where": where}
+                    k, {"items": [], "unknown": set(), "excluded": excluded, "where": where, "sectors": set()}
                 )
                 g["items"].append(item.id)
                 g["unknown"].update(unknown)
+                g["sectors"].update(item.sectors or ())
         out: list[Crossing] = []
         cache: dict[tuple, list[tuple[dt.date, int]]] = {}
         days_elapsed = (self.as_of - self.window_start).days + 1
@@ -715,13 +716,16 @@ class Counter:
                 days = math.ceil((threshold - count) / rate)
                 within = days <= (window_end - self.as_of).days
                 projected = self.as_of + dt.timedelta(days=days) if days < 36500 else None
-            note = None
+            notes = []
+            if g["sectors"]:
+                notes.append("applies to handlers in sector " + ", ".join(sorted(g["sectors"])))
             if g["unknown"]:
-                note = (
+                notes.append(
                     "the log does not show "
                     + ", ".join(sorted(g["unknown"]))
                     + "; every row counted (over-counts)"
                 )
+            note = "; ".join(notes) or None
             out.append(
                 Crossing(
                     list_id=list_id,
