@@ -243,3 +243,57 @@ def test_counting_rule_window_and_exemptions_come_from_the_list(tmp_path):
     assert r.totals.any == 2 and r.exempt_totals.any == 0  # no ground excluded under this rule
     none = count_persons(expand([p]), Mapping.model_validate(MAPPING), as_of=dt.date(2025, 6, 30), key=KEY)
     assert none.rule.list_id is None and none.totals.any == 0 and none.exempt_totals.any == 1
+
+
+def test_group_above_the_size_limit_is_suspicious_and_not_merged(tmp_path):
+    m = {**MAPPING, "linking": {"max_group_identifiers": 2}}
+    # a chain of three customer ids (C1-C2, C2-C3) forms a group of three identifiers
+    r = run(tmp_path, [row(cust="C1", rid=rid(1)), row(cust="C2", rid=rid(1)), row(cust="C3")], mapping=m)
+    assert r.quality.doubtful_groups == 1
+    assert r.suspicious and "3 identifiers in one group (limit 2)" in r.suspicious[0].reason
+    # not merged transitively: rows keyed by their resident ID (one person) and C3 (another)
+    assert totals(r) == (2, 0, 2)
+
+
+def test_evidence_keeps_every_merged_group(tmp_path):
+    import duckdb
+
+    ev = tmp_path / "groups.parquet"
+    r = run(
+        tmp_path,
+        [
+            row(rid=rid(1), pp="E12345678", ppc="CN"),
+            row(pp="E12345678", ppc="CN", cust="C9"),
+            row(rid=rid(2)),
+        ],
+        evidence=ev,
+    )
+    assert r.quality.linked_groups == 1
+    got = duckdb.sql(
+        f"SELECT group_id, identifier_column, identifier_hash FROM read_parquet('{ev}')"
+    ).fetchall()
+    assert sorted(c for _, c, _ in got) == ["cust", "pp", "rid"]  # the three identifiers that joined
+    assert len({g for g, _, _ in got}) == 1 and all(h.startswith("h:") and len(h) == 18 for _, _, h in got)
+
+
+def test_hmt_residence_permit_links_across_columns(tmp_path):
+    from ftzlist.identifiers.resident_id import check_char
+
+    permit = "810000199001010" + "12"
+    permit += check_char(permit)
+    m = {**MAPPING, "identifiers": [*MAPPING["identifiers"], {"kind": "hmt_permit", "column": "hmt"}]}
+    from tests.counting.conftest import COLUMNS, write_csv
+
+    cols = [*COLUMNS, "hmt"]
+    write_csv(
+        tmp_path / "log0.csv",
+        [{**row(), "rid": permit}, {**row(), "hmt": permit}, {**row(), "hmt": "H1234567801"}],
+        columns=cols,
+    )
+    from tests.counting.conftest import AS_OF, KEY
+
+    from ftzlist.counting import count_persons, expand
+    from ftzlist.counting.mapping import Mapping
+
+    r = count_persons(expand([tmp_path / "log0.csv"]), Mapping.model_validate(m), as_of=AS_OF, key=KEY)
+    assert r.totals.any == 2  # the permit in either column is one person; the home-return permit another
