@@ -113,7 +113,10 @@ class _Judge:
         self.regime: dict[str, ListFile | None] = {f.key: self._governing(f) for f in self.facts}
         self._matches: dict[tuple[str, str, str], Match] = {}
         self._counts: dict[tuple[str, str], tuple[int, float]] = {}
-        self._judged: dict[str, tuple[Outcome, Outcome]] = {}
+        self._states: dict[tuple[str, str], list[bool | None]] = {}
+        self.position = {f.key: i for i, f in enumerate(self.facts)}
+        # the national ladder's view, gathered while flows are decided (handler totals)
+        self.national_view: list[tuple[Fact, Pathway | None, list[Headroom]]] = []
         self._groups: dict[str, dict[str, list[Item]]] = {}
         self._flags: dict[tuple[str, str, str], bool | None] = {}
 
@@ -254,6 +257,15 @@ class _Judge:
             m = self._matches[key] = match_item(item, fact, self.handler, self.voc)
         return m
 
+    def state(self, lf: ListFile, item: Item, fact: Fact) -> bool | None:
+        """`match(...).state` without keeping the facts read: one small vector per item, so
+        counting across a large declaration stays linear in memory."""
+        key = (lf.id, item.id)
+        vec = self._states.get(key)
+        if vec is None:
+            vec = self._states[key] = [match_item(item, f, self.handler, self.voc).state for f in self.facts]
+        return vec[self.position[fact.key]]
+
     def pool(self, lf: ListFile, item: Item) -> Iterable[Fact]:
         """The facts whose persons count towards `item`'s band."""
         excluded = set(lf.counting.excluded_exemptions if lf.counting else ())
@@ -273,9 +285,7 @@ class _Judge:
         """Whether an exclusive zone item of `lf` takes this data out of the other items."""
         key = (lf.id, "#claimed", fact.key)
         if key not in self._flags:
-            states = [
-                self.match(lf, it, fact).state for it in lf.items if it.exclusive and it.level == "zone"
-            ]
+            states = [self.state(lf, it, fact) for it in lf.items if it.exclusive and it.level == "zone"]
             self._flags[key] = True if True in states else (None if None in states else False)
         return self._flags[key]
 
@@ -284,7 +294,7 @@ class _Judge:
         key = (lf.id, f"#specific:{data_class}", fact.key)
         if key not in self._flags:
             states = [
-                self.match(lf, it, fact).state
+                self.state(lf, it, fact)
                 for it in lf.items
                 if not it.catch_all
                 and it.persons is not None
@@ -308,7 +318,7 @@ class _Judge:
         if key not in self._counts:
             lo, hi = 0, 0.0
             for f in self.pool(lf, item):
-                state = self.match(lf, item, f).state
+                state = self.state(lf, item, f)
                 if state is False:
                     continue
                 if item.level == "zone" and not item.exclusive:
@@ -386,11 +396,13 @@ class _Judge:
 
     def layer(self, lf: ListFile, items: list[Item], fact: Fact, out: Outcome) -> None:
         """Judge `items` of one list on one fact, applying the exclusive and catch-all rules."""
+        sector = self.handler.sector
+        items = [it for it in items if it.sectors is None or sector is None or sector in it.sectors]
         claimed = self.claimed(lf, fact) if any(it.exclusive for it in items) else False
         for it in items:
             ev = self.evaluate(lf, it, fact)
             if claimed and not it.exclusive:
-                owner = next(x.id for x in items if x.exclusive and self.match(lf, x, fact).state)
+                owner = next(x.id for x in items if x.exclusive and self.state(lf, x, fact))
                 out.checks.append(self.check(ev, fact, "not_fired", f"the data is judged by {owner} alone"))
                 continue
             if it.catch_all:
@@ -408,7 +420,8 @@ class _Judge:
                         None,
                         persons=ev.persons,
                     )
-            out.checks.append(self.check(ev, fact))
+            if not ev.match.out_of_scope:  # a rule about other data is not a reason for this data
+                out.checks.append(self.check(ev, fact))
             if ev.lifted:
                 continue
             if ev.state:
@@ -433,12 +446,7 @@ class _Judge:
 
     def judge(self, fact: Fact) -> tuple[Outcome, Outcome]:
         """(overrides, regime) outcomes for one fact."""
-        cached = self._judged.get(fact.key)
-        if cached is None:
-            cached = self._judged[fact.key] = self._judge(fact)
-        return cached
-
-    def _judge(self, fact: Fact) -> tuple[Outcome, Outcome]:
+        self._matches.clear()  # full matches (with the facts read) are kept only for the fact at hand
         over, reg = Outcome(regime="override"), Outcome()
         for lf in [self.national, *self.zone_lists]:
             self.layer(lf, [it for it in lf.items if it.level == "override"], fact, over)
@@ -654,7 +662,14 @@ def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
             if ev.item.status in ("U", "C"):
                 warnings.append(f"{ev.item.id} rests on a fact tagged [{ev.item.status}] in the sources")
         _obligations(j, fact, fired, reg, obligations)
-        headroom.extend(_headroom(j, fact, reg))
+        fact_headroom = _headroom(j, fact, reg)
+        headroom.extend(fact_headroom)
+        if (
+            j.regime[fact.key] is None
+            and fact.data_class == DataClass.personal_information
+            and j.exempted(fact) is False
+        ):
+            j.national_view.append((fact, _strictest(e.item.pathway for e in reg.fired), fact_headroom))
     if j.national.counting and j.national.counting.window == "previous_and_current_year":
         warnings.append(
             f"{j.national.id} counts persons from 1 January of the previous year: declare figures on that basis"
@@ -773,9 +788,7 @@ def _headroom(j: _Judge, fact: Fact, reg: Outcome) -> list[Headroom]:
     out = []
     current = _strictest(e.item.pathway for e in reg.fired) or Pathway.exempt
     for group, members in groups.items():
-        on_axis = [
-            it for it in members if j.match(lf, it, fact).state is True and j.counts_towards(lf, it, fact)
-        ]
+        on_axis = [it for it in members if j.state(lf, it, fact) is True and j.counts_towards(lf, it, fact)]
         if not on_axis:
             continue
         lo, hi = j.count(lf, on_axis[0])
@@ -817,35 +830,20 @@ def _headroom(j: _Judge, fact: Fact, reg: Outcome) -> list[Headroom]:
 
 def _handler_totals(j: _Judge) -> HandlerTotals:
     """The national ladder's handler-wide view: persons across flows it counts, by sensitivity."""
-    pool = [
-        f
-        for f in j.facts
-        if j.regime[f.key] is None
-        and f.data_class == DataClass.personal_information
-        and j.exempted(f) is False
-    ]
 
     def total(sens: Sensitivity) -> int | None:
-        vals = [f.data.persons for f in pool if f.sensitivity == sens]
+        vals = [f.data.persons for f, _, _ in j.national_view if f.sensitivity == sens]
         return None if any(v is None for v in vals) else sum(vals)  # type: ignore[arg-type]
 
     excluded = sorted({j.decl.flows[f.flow_index].id for f in j.facts if j.exempted(f) is True})
-    paths: list[Pathway] = []
-    heads: list[Headroom] = []
-    seen_groups: set[str] = set()
-    for f in pool:
-        _, reg = j.judge(f)
-        k = _strictest(e.item.pathway for e in reg.fired)
-        if k:
-            paths.append(k)
-        for h in _headroom(j, f, reg):
-            if h.group not in seen_groups:
-                seen_groups.add(h.group)
-                heads.append(h.model_copy(update={"data_item": None}))
+    heads: dict[str, Headroom] = {}
+    for _, _, fact_headroom in j.national_view:
+        for h in fact_headroom:
+            heads.setdefault(h.group, h.model_copy(update={"data_item": None}))
     return HandlerTotals(
         persons_non_sensitive=total(Sensitivity.non_sensitive),
         persons_sensitive=total(Sensitivity.sensitive),
         excluded_exempt_flows=excluded,
-        pathway=_strictest(paths) or Pathway.exempt,
-        headroom=heads,
+        pathway=_strictest(k for _, k, _ in j.national_view if k) or Pathway.exempt,
+        headroom=list(heads.values()),
     )

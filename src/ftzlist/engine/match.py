@@ -21,6 +21,7 @@ class Match:
     facts: dict[str, Any] = field(default_factory=dict)
     missing: list[tuple[str, str]] = field(default_factory=list)
     reason: str = ""
+    out_of_scope: bool = False  # failed on data class or sector: not a rule about this data at all
 
 
 def match_item(item: Item, fact: Fact, handler: Handler, voc: Vocabulary) -> Match:
@@ -28,14 +29,14 @@ def match_item(item: Item, fact: Fact, handler: Handler, voc: Vocabulary) -> Mat
     m = Match(True)
     d, flow = fact.data, fact.flow
 
-    def fail(reason: str) -> Match:
-        m.state, m.reason = False, reason
+    def fail(reason: str, out_of_scope: bool = False) -> Match:
+        m.state, m.reason, m.out_of_scope = False, reason, out_of_scope
         return m
 
     if item.data_class is not None:
         m.facts["data_class"] = fact.data_class.value
         if fact.data_class != item.data_class:
-            return fail(f"data is {fact.data_class.value}, the rule is about {item.data_class.value}")
+            return fail(f"data is {fact.data_class.value}, the rule is about {item.data_class.value}", True)
     if item.sectors is not None:
         m.facts["handler.sector"] = handler.sector
         if handler.sector is None:
@@ -44,7 +45,7 @@ def match_item(item: Item, fact: Fact, handler: Handler, voc: Vocabulary) -> Mat
                 ("handler.sector", f"rule {item.id} applies only in sectors {', '.join(item.sectors)}")
             )
         elif handler.sector not in item.sectors:
-            return fail(f"sector {handler.sector} is not {', '.join(item.sectors)}")
+            return fail(f"sector {handler.sector} is not {', '.join(item.sectors)}", True)
     if item.scenarios is not None:
         m.facts["flow.scenario"] = flow.scenario
         if flow.scenario is None:
