@@ -52,6 +52,23 @@ def assess(
         Path | None,
         typer.Option("--out", "-o", help="With --format xlsx: the workbook (default FILE-decisions.xlsx)."),
     ] = None,
+    logs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--logs",
+            help="Export logs (files, globs, folders; repeatable) to fill persons from: see `ftzlist count`.",
+            show_default=False,
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="With --logs: the mapping YAML.", show_default=False)
+    ] = None,
+    key_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--key-file", help="With --logs: HMAC key file (else $FTZLIST_HASH_KEY).", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Assess declarations: pathway, obligations, reasons with citations, headroom, what is missing.
 
@@ -74,9 +91,15 @@ def assess(
                 problems=unreviewed,
             )
         day = parse_date(as_of) if as_of else (decl.as_of or dt.date.today())
-        results.append(
-            cross_zone_alternatives(decl, the_law, day) if alternatives else decide(decl, the_law, day)
-        )
+        if logs:  # persons from the export logs (ftzlist count), cited in the decision
+            from ftzlist.commands.count import fill_from_logs
+            from ftzlist.counting.fill import cite_counts
+
+            decl = fill_from_logs(
+                decl, logs=logs, mapping=mapping, key_file=key_file, day=day, the_law=the_law
+            )
+        decision = cross_zone_alternatives(decl, the_law, day) if alternatives else decide(decl, the_law, day)
+        results.append(cite_counts(decision, decl) if logs else decision)
     if fmt == Format.xlsx:
         from ftzlist.excel.decisions import write_decisions
         from ftzlist.excel.inventory import read_inventory_full
