@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 
 from ftzlist.discovery.draft import draft_declaration
 from ftzlist.discovery.readers import open_source
-from ftzlist.discovery.review import unreviewed_items
 from ftzlist.discovery.scanner import ScanOptions, scan
 from ftzlist.schema.declaration import Declaration
 
@@ -75,12 +74,12 @@ def test_empty_scan_still_drafts_a_valid_file(tmp_path: Path, vocab) -> None:
 def test_unreviewed_items(parquet: Path, vocab) -> None:
     data = yaml.safe_load(draft_declaration(report_of(parquet, vocab)))
     decl = Declaration.model_validate(data)
-    pending = unreviewed_items(decl)
+    pending = decl.suggested_items()
     assert len(pending) == len(decl.flows[0].data)
     assert pending[0].startswith("scan-export-log-parquet/")
     for item in data["flows"][0]["data"]:
         item["suggested"] = False
-    assert unreviewed_items(Declaration.model_validate(data)) == []
+    assert Declaration.model_validate(data).suggested_items() == []
 
 
 def test_cli_scan_table_json_and_draft(parquet: Path, tmp_path: Path) -> None:

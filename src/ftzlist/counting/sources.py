@@ -11,17 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ftzlist.errors import InputError
+from ftzlist.tabular import TABULAR_SUFFIXES
 
-FORMATS = {
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".txt": "csv",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "jsonl",
-}
+FORMATS = {**TABULAR_SUFFIXES, ".json": "jsonl"}
 
 
 @dataclass(frozen=True)

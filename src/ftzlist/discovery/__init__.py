@@ -6,5 +6,5 @@ candidates), and returns a `ScanReport`: per column, the kinds found with their 
 confidence, the taxonomy category each suggests and whether it is sensitive; per identifier column,
 the distinct persons and the minors under 14. Nothing it returns holds a raw value: examples are
 masked. `draft_declaration(report)` turns the findings into a declaration whose items are all marked
-`suggested: true`; `review.unreviewed_items` lists what a person still has to confirm.
+`suggested: true`; `Declaration.suggested_items()` lists what a person still has to confirm.
 """

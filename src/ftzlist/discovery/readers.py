@@ -20,19 +20,9 @@ from typing import Any
 import pyarrow as pa
 
 from ftzlist.errors import InputError
+from ftzlist.tabular import TABULAR_SUFFIXES
 
-FILE_FORMATS = {
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".txt": "csv",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "json",
-    ".xlsx": "xlsx",
-    ".xlsm": "xlsx",
-}
+FILE_FORMATS = {**TABULAR_SUFFIXES, ".json": "json", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 
 
 @dataclass(frozen=True)
