@@ -54,48 +54,30 @@ def _audit(session: Session, _ctx) -> None:
     now = session.info.get("now") or dt.datetime.now(dt.UTC)
     action = session.info.get("action", "change")
     rows = []
+
+    def entry(obj: Any, before: dict | None, after: dict | None) -> dict:
+        return dict(
+            at=now,
+            actor=actor,
+            action=action,
+            table_name=obj.__tablename__,
+            row_id=obj.id,
+            before=before,
+            after=after,
+        )
+
     for obj in session.new:
         if isinstance(obj, AuditEntry):
             continue
-        rows.append(
-            dict(
-                at=now,
-                actor=actor,
-                action=action,
-                table_name=obj.__tablename__,
-                row_id=obj.id,
-                before=None,
-                after=row_dict(obj),
-            )
-        )
+        rows.append(entry(obj, None, row_dict(obj)))
     for obj in session.dirty:
         if isinstance(obj, AuditEntry) or not session.is_modified(obj, include_collections=False):
             continue
         before, after = _before(obj), row_dict(obj)
         if before == after:
             continue
-        rows.append(
-            dict(
-                at=now,
-                actor=actor,
-                action=action,
-                table_name=obj.__tablename__,
-                row_id=obj.id,
-                before=before,
-                after=after,
-            )
-        )
+        rows.append(entry(obj, before, after))
     for obj in session.deleted:
-        rows.append(
-            dict(
-                at=now,
-                actor=actor,
-                action=action,
-                table_name=obj.__tablename__,
-                row_id=obj.id,
-                before=row_dict(obj),
-                after=None,
-            )
-        )
+        rows.append(entry(obj, row_dict(obj), None))
     if rows:
         session.connection().execute(insert(AuditEntry), rows)
