@@ -278,12 +278,11 @@ def _id_scalar(value: str, ctx: Context) -> int:
 
 # --- unified social credit code (an organisation) -----------------------------------------------------
 
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VAL = np.full(256, -1, dtype=np.int32)
-for _i, _c in enumerate(_USCC_ALPHABET):
+for _i, _c in enumerate(uscc.ALPHABET):
     _USCC_VAL[ord(_c)] = _i
 _USCC_W = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28], dtype=np.int32)
-_USCC_FMT = uscc._FORMAT.pattern
+_USCC_FMT = uscc.FORMAT.pattern
 USCC_KIND = Kind(
     "uscc",
     "business.organisation_id",

@@ -23,7 +23,7 @@ from ftzlist import __version__
 from ftzlist.engine.facts import Fact, resolve
 from ftzlist.engine.match import Match, match_item
 from ftzlist.loader import Law
-from ftzlist.schema.common import PATHWAY_LABEL, PATHWAY_RANK, DataClass, Pathway, Sensitivity
+from ftzlist.schema.common import PATHWAY_LABEL, PATHWAY_RANK, Citation, DataClass, Pathway, Sensitivity
 from ftzlist.schema.decision import (
     Check,
     Conflict,
@@ -67,11 +67,6 @@ class Outcome:
     pseudo_unknown: list[tuple[int, Missing]] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     regime: str = ""
-
-    def known(self) -> Pathway | None:
-        if not self.fired:
-            return None
-        return max((e.item.pathway for e in self.fired), key=PATHWAY_RANK.__getitem__)
 
     def unknown_rank(self) -> int:
         ranks = [e.rank for e in self.unknown] + [r for r, _ in self.pseudo_unknown]
@@ -476,7 +471,7 @@ class _Judge:
                     pathway=Pathway.exempt,
                     outcome="not_fired",
                     data_item=fact.key,
-                    citation=self.national.items[0].citation,
+                    citation=Citation(instrument=self.national.title.en, ref="exemption grounds"),
                     facts={"flow.exemption": fact.flow.exemption},
                     reason=ex_reason,
                 )

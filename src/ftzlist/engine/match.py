@@ -37,29 +37,36 @@ def match_item(item: Item, fact: Fact, handler: Handler, voc: Vocabulary) -> Mat
         m.facts["data_class"] = fact.data_class.value
         if fact.data_class != item.data_class:
             return fail(f"data is {fact.data_class.value}, the rule is about {item.data_class.value}", True)
-    if item.sectors is not None:
-        m.facts["handler.sector"] = handler.sector
-        if handler.sector is None:
+
+    def member(
+        name: str, value: str | None, allowed: list[str], where: str, why: str, scope: bool = False
+    ) -> bool:
+        """`value` must be one of `allowed`: unknown when not declared, a failure when outside."""
+        m.facts[name] = value
+        if value is None:
             m.state = None
-            m.missing.append(
-                ("handler.sector", f"rule {item.id} applies only in sectors {', '.join(item.sectors)}")
-            )
-        elif handler.sector not in item.sectors:
-            return fail(f"sector {handler.sector} is not {', '.join(item.sectors)}", True)
-    if item.scenarios is not None:
-        m.facts["flow.scenario"] = flow.scenario
-        if flow.scenario is None:
-            m.state = None
-            m.missing.append((f"flows[{fact.flow_index}].scenario", f"rule {item.id} is scenario-specific"))
-        elif flow.scenario not in item.scenarios:
-            return fail(f"scenario {flow.scenario} is not one the rule names")
-    if item.subjects is not None:
-        m.facts["subject"] = d.subject
-        if d.subject is None:
-            m.state = None
-            m.missing.append((f"{fact.where}.subject", f"rule {item.id} depends on whose data it is"))
-        elif d.subject not in item.subjects:
-            return fail(f"subject {d.subject} is not {', '.join(item.subjects)}")
+            m.missing.append((where, f"rule {item.id} {why}"))
+        elif value not in allowed:
+            fail(f"{name.rpartition('.')[2]} {value} is not {', '.join(allowed)}", scope)
+            return False
+        return True
+
+    if item.sectors is not None and not member(
+        "handler.sector", handler.sector, item.sectors, "handler.sector", "applies only in some sectors", True
+    ):
+        return m
+    if item.scenarios is not None and not member(
+        "flow.scenario",
+        flow.scenario,
+        item.scenarios,
+        f"flows[{fact.flow_index}].scenario",
+        "is scenario-specific",
+    ):
+        return m
+    if item.subjects is not None and not member(
+        "subject", d.subject, item.subjects, f"{fact.where}.subject", "depends on whose data it is"
+    ):
+        return m
     if item.categories is not None:
         m.facts["category"] = d.category
         if not voc.covers(item.categories, d.category):
