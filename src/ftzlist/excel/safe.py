@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ftzlist.xmltext import xml_safe
+
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -24,7 +26,10 @@ def csv_value(value: Any) -> Any:
 
 
 def set_cell(cell: Any, value: Any) -> Any:
-    """Write `value` to an openpyxl cell; text is always text, never a formula."""
+    """Write `value` to an openpyxl cell; text is always text, never a formula, and control
+    characters XML cannot hold are shown as control pictures (`ftzlist.xmltext`)."""
+    if isinstance(value, str):
+        value = xml_safe(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula

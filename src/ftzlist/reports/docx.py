@@ -9,8 +9,11 @@ name, so Word picks a Chinese face instead of a Latin one with fallback boxes.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from ftzlist.xmltext import xml_safe
 
 EAST_ASIAN_FONT = "Microsoft YaHei"
 LATIN_FONT = "Calibri"
@@ -42,6 +45,27 @@ def new_document() -> Any:
     return doc
 
 
+def _t(value: Any) -> str:
+    """Cell or paragraph text, storable in Word's XML (`ftzlist.xmltext`)."""
+    return xml_safe("" if value is None else str(value))
+
+
+def para(doc: Any, text: Any = "", style: str | None = None) -> Any:
+    """A paragraph; every text a Word document gets goes through `_t`."""
+    return doc.add_paragraph(_t(text), style=style)
+
+
+def heading(doc: Any, text: Any, level: int) -> Any:
+    return doc.add_heading(_t(text), level=level)
+
+
+def run(paragraph: Any, text: Any, *, bold: bool = False) -> Any:
+    r = paragraph.add_run(_t(text))
+    if bold:
+        r.bold = True
+    return r
+
+
 def table(doc: Any, headers: list[str], rows: list[list[Any]], widths: list[float] | None = None) -> Any:
     from docx.shared import Cm
 
@@ -49,17 +73,37 @@ def table(doc: Any, headers: list[str], rows: list[list[Any]], widths: list[floa
     t.style = "Table Grid"
     for cell, text in zip(t.rows[0].cells, headers, strict=True):
         cell.text = ""
-        cell.paragraphs[0].add_run(str(text)).bold = True
+        cell.paragraphs[0].add_run(_t(text)).bold = True
     for row in rows:
         cells = t.add_row().cells
         for cell, value in zip(cells, row, strict=True):
-            cell.text = "" if value is None else str(value)
+            cell.text = _t(value)
     if widths:
         for row in t.rows:
             for cell, w in zip(row.cells, widths, strict=True):
                 cell.width = Cm(w)
     doc.add_paragraph()
     return t
+
+
+def highlight(doc: Any, marks: tuple[str, ...]) -> None:
+    """Highlight in yellow every run holding one of `marks` (the blanks a person must fill in)."""
+    from docx.enum.text import WD_COLOR_INDEX
+
+    for r in runs(doc):
+        if any(m in r.text for m in marks):
+            r.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def runs(doc: Any) -> Iterator[Any]:
+    """Every text run of the body and its tables."""
+    for p in doc.paragraphs:
+        yield from p.runs
+    for t in doc.tables:
+        for row in t.rows:
+            for cell in row.cells:
+                for p in cell.paragraphs:
+                    yield from p.runs
 
 
 def picture(doc: Any, png: bytes, width_cm: float = 17) -> None:
@@ -71,23 +115,23 @@ def picture(doc: Any, png: bytes, width_cm: float = 17) -> None:
 def render_docx(ctx: dict[str, Any], path: Path) -> Path:
     w = ctx["w"]
     doc = new_document()
-    doc.add_heading(ctx["handler"], level=0)
-    doc.add_paragraph(ctx["title"])
+    heading(doc, ctx["handler"], 0)
+    para(doc, ctx["title"])
     table(
         doc,
         [w["as_of"], w["zone"], w["governing"], w["engine"]],
         [[ctx["as_of"], ctx["handler_zone"], ctx["governing"], ctx["engine_version"]]],
     )
-    doc.add_paragraph(f"{w['input_hash']}: {ctx['input_sha256']}")
+    para(doc, f"{w['input_hash']}: {ctx['input_sha256']}")
 
-    doc.add_heading(w["flows_by_pathway"], level=1)
+    heading(doc, w["flows_by_pathway"], 1)
     table(
         doc,
         [w["pathway"], w["count"], w["flows"]],
         [[r["pathway"], r["count"], r["flows"]] for r in ctx["summary"]],
         [9, 2, 6],
     )
-    doc.add_heading(w["due_next"], level=1)
+    heading(doc, w["due_next"], 1)
     if ctx["due"]:
         rows = []
         for d in ctx["due"]:
@@ -95,15 +139,15 @@ def render_docx(ctx: dict[str, Any], path: Path) -> Path:
             rows.append([d["flows"], d["what"] + ("\n" + steps if steps else ""), d["citation"]])
         table(doc, [w["flow"], w["what"], w["citation"]], rows, [2.5, 10.5, 4])
     else:
-        doc.add_paragraph(w["no_due"])
+        para(doc, w["no_due"])
     if ctx["calendar"]:
-        doc.add_heading(w["calendar"], level=1)
+        heading(doc, w["calendar"], 1)
         table(
             doc,
             [w["date"], w["flow"], w["what"], ""],
             [[e["date"], e["flow"], e["what"], e["provisional"]] for e in ctx["calendar"]],
         )
-    doc.add_heading(w["handler_totals"], level=1)
+    heading(doc, w["handler_totals"], 1)
     t = ctx["totals"]
     table(
         doc,
@@ -111,14 +155,14 @@ def render_docx(ctx: dict[str, Any], path: Path) -> Path:
         [[t["non_sensitive"], t["sensitive"], t["excluded"], t["pathway"]]],
     )
     if ctx["counts"]:
-        doc.add_heading(w["counts"], level=1)
+        heading(doc, w["counts"], 1)
         for c in ctx["counts"]:
             picture(doc, c["png"])
     if ctx["comparison"]:
         cmp = ctx["comparison"]
-        doc.add_heading(w["comparison"], level=1)
+        heading(doc, w["comparison"], 1)
         table(doc, [w["flow"], *cmp["zones"]], [[r["flow"], *r["pathways"]] for r in cmp["rows"]])
-    doc.add_heading(w["lists_used"], level=1)
+    heading(doc, w["lists_used"], 1)
     table(
         doc,
         [w["list"], w["coverage"], w["sha256"]],
@@ -127,18 +171,18 @@ def render_docx(ctx: dict[str, Any], path: Path) -> Path:
     )
     for f in ctx["flows"]:
         doc.add_page_break()
-        doc.add_heading(f"{w['flow']} {f['id']}", level=1)
-        p = doc.add_paragraph()
-        p.add_run(f"{w['pathway']}: ").bold = True
-        p.add_run(f["pathway"])
+        heading(doc, f"{w['flow']} {f['id']}", 1)
+        p = para(doc)
+        run(p, f"{w['pathway']}: ", bold=True)
+        run(p, f["pathway"])
         if f["lower_bound"]:
-            p.add_run(f"  ({w['lower_bound']}: {f['lower_bound']})")
+            run(p, f"  ({w['lower_bound']}: {f['lower_bound']})")
         table(
             doc,
             [w["scenario"], w["recipient"], w["purpose"]],
             [[f"{f['scenario_name']} ({f['scenario']})", f["recipient"], f["purpose"]]],
         )
-        doc.add_heading(w["data_items"], level=2)
+        heading(doc, w["data_items"], 2)
         table(
             doc,
             [w["item"], w["category"], w["sensitive"], w["persons"], w["pathway"], w["deciding_rules"]],
@@ -155,11 +199,11 @@ def render_docx(ctx: dict[str, Any], path: Path) -> Path:
             ],
         )
         if f["headroom_png"]:
-            doc.add_heading(w["headroom"], level=2)
+            heading(doc, w["headroom"], 2)
             picture(doc, f["headroom_png"])
             for h in f["headroom"]:
-                doc.add_paragraph(f"{h['label']}: {h['note']}", style="List Bullet")
-        doc.add_heading(w["obligations"], level=2)
+                para(doc, f"{h['label']}: {h['note']}", "List Bullet")
+        heading(doc, w["obligations"], 2)
         table(
             doc,
             [w["obligations"], w["citation"]],
@@ -169,7 +213,7 @@ def render_docx(ctx: dict[str, Any], path: Path) -> Path:
             ],
             [12, 5],
         )
-        doc.add_heading(w["reasons"], level=2)
+        heading(doc, w["reasons"], 2)
         table(
             doc,
             [w["rule"], w["outcome"], w["reason"], w["citation"]],
@@ -187,13 +231,13 @@ def render_docx(ctx: dict[str, Any], path: Path) -> Path:
         note = f"{w['checks_summary']}: {f['checked']}"
         if f["not_shown"]:
             note += f" ({f['not_shown']} × {w['reasons_not_shown']})"
-        doc.add_paragraph(note)
+        para(doc, note)
         for key in ("missing", "conflicts", "warnings", "alternatives"):
             if f[key]:
-                doc.add_heading(w[key], level=3)
+                heading(doc, w[key], 3)
                 for x in f[key]:
-                    doc.add_paragraph(x, style="List Bullet")
-    doc.add_paragraph(f"{w['generated_by']} {ctx['engine_version']}")
+                    para(doc, x, "List Bullet")
+    para(doc, f"{w['generated_by']} {ctx['engine_version']}")
     path = Path(path)
     doc.save(str(path))
     return path

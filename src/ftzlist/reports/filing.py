@@ -132,31 +132,13 @@ def filing_context(ds: DecisionSet, decl: Declaration, law: Law) -> dict[str, An
     }
 
 
-def _mark_blanks(doc: Any) -> None:
-    """Highlight every 【待填写】 so the person completing the form finds each one."""
-    from docx.enum.text import WD_COLOR_INDEX
-
-    def runs():
-        for p in doc.paragraphs:
-            yield from p.runs
-        for t in doc.tables:
-            for row in t.rows:
-                for cell in row.cells:
-                    for p in cell.paragraphs:
-                        yield from p.runs
-
-    for run in runs():
-        if BLANK in run.text:
-            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-
-
 def write_filing_docx(ctx: dict[str, Any], path: Path) -> Path:
     """申请表 and 备案材料 as one Word document."""
-    from ftzlist.reports.docx import new_document, table
+    from ftzlist.reports.docx import heading, highlight, new_document, para, table
 
     doc = new_document()
-    doc.add_heading("数据出境负面清单适用申请表", level=0)
-    doc.add_paragraph(f"依据：{SOURCE}第（一）项。本表由 ftzlist 根据申报材料草拟，标黄处须人工填写并核对。")
+    heading(doc, "数据出境负面清单适用申请表", 0)
+    para(doc, f"依据：{SOURCE}第（一）项。本表由 ftzlist 根据申报材料草拟，标黄处须人工填写并核对。")
     table(
         doc,
         ["项目", "内容"],
@@ -176,16 +158,16 @@ def write_filing_docx(ctx: dict[str, Any], path: Path) -> Path:
         ],
         [5, 12],
     )
-    doc.add_paragraph("数据处理者（盖章）：" + BLANK)
+    para(doc, "数据处理者（盖章）：" + BLANK)
     if not ctx["filed"]:
-        doc.add_paragraph("没有数据出境活动依据自贸区负面清单出境，无需按清单备案。")
+        para(doc, "没有数据出境活动依据自贸区负面清单出境，无需按清单备案。")
     for f in ctx["filed"]:
         doc.add_page_break()
-        doc.add_heading(f"数据出境负面清单备案材料：{f['id']}", level=1)
-        doc.add_paragraph(f"依据：{SOURCE}第（二）项。评估结论：{f['pathway']}。")
-        doc.add_heading("一、出境业务场景", level=2)
-        doc.add_paragraph(f"{f['scenario']}（{f['scenario_id'] or BLANK}）。出境目的：{f['purpose']}")
-        doc.add_heading("二、出境数据目录", level=2)
+        heading(doc, f"数据出境负面清单备案材料：{f['id']}", 1)
+        para(doc, f"依据：{SOURCE}第（二）项。评估结论：{f['pathway']}。")
+        heading(doc, "一、出境业务场景", 2)
+        para(doc, f"{f['scenario']}（{f['scenario_id'] or BLANK}）。出境目的：{f['purpose']}")
+        heading(doc, "二、出境数据目录", 2)
         table(
             doc,
             ["数据项", "数据类别", "主体类型", "敏感个人信息", "重要数据"],
@@ -200,22 +182,22 @@ def write_filing_docx(ctx: dict[str, Any], path: Path) -> Path:
                 for c in f["catalogue"]
             ],
         )
-        doc.add_heading("三、出境数据规模", level=2)
-        doc.add_paragraph(f["scale"])
+        heading(doc, "三、出境数据规模", 2)
+        para(doc, f["scale"])
         table(
             doc,
             ["数据项", "自然人数（当年累计）", "记录条数"],
             [[c["id"], c["persons"], c["records"]] for c in f["catalogue"]],
         )
-        doc.add_heading("四、境外接收方", level=2)
+        heading(doc, "四、境外接收方", 2)
         table(
             doc,
             ["名称", "所在国家或地区", "地址及联系方式", "数据安全保护能力"],
             [[f["recipient"], f["country"], BLANK, BLANK]],
         )
-        doc.add_heading("五、数据属于清单的理由", level=2)
-        doc.add_paragraph(f["why"])
-        doc.add_heading("六、适用的清单子类", level=2)
+        heading(doc, "五、数据属于清单的理由", 2)
+        para(doc, f["why"])
+        heading(doc, "六、适用的清单子类", 2)
         if f["subcategories"]:
             table(
                 doc,
@@ -223,9 +205,9 @@ def write_filing_docx(ctx: dict[str, Any], path: Path) -> Path:
                 [[s["rule"], s["title"], s["pathway"], s["citation"]] for s in f["subcategories"]],
             )
         else:
-            doc.add_paragraph("本活动未适用自贸区清单条目。" + BLANK)
-    doc.add_paragraph("所用清单版本：" + "；".join(ctx["lists"]) + f"。评估日期：{ctx['as_of']}。")
-    _mark_blanks(doc)
+            para(doc, "本活动未适用自贸区清单条目。" + BLANK)
+    para(doc, "所用清单版本：" + "；".join(ctx["lists"]) + f"。评估日期：{ctx['as_of']}。")
+    highlight(doc, (BLANK,))
     path = Path(path)
     doc.save(str(path))
     return path

@@ -22,6 +22,16 @@ def _datauri(png: bytes) -> str:
 @cache
 def environment() -> Any:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    from markupsafe import Markup
+
+    from ftzlist.xmltext import xml_safe
+
+    def finalize(value: Any) -> Any:
+        """Every printed value: control characters become visible stand-ins (ftzlist.xmltext);
+        markup marked safe (the CSS) stays markup."""
+        if isinstance(value, Markup):
+            return Markup(xml_safe(value))
+        return xml_safe(value) if isinstance(value, str) else value
 
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -29,6 +39,7 @@ def environment() -> Any:
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=False,
         keep_trailing_newline=True,
+        finalize=finalize,
     )
     env.filters["datauri"] = _datauri
     return env
