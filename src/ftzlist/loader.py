@@ -1,4 +1,6 @@
-"""Load the law (vocabularies and list files) and declarations, and check their cross-references.
+"""Read the law (vocabularies and list files) and declarations from files, and check their
+cross-references. What the law *is* lives in `ftzlist.law`; this module only reads files into it.
+`Law`, `ListSet`, `Vocabulary` and `nearest` are re-exported here for older imports.
 
 `load_law()` reads the bundled files under `ftzlist/lists/` plus any files or folders a user adds;
 a declaration is checked against the law's vocabularies so an unknown id is an error that names
@@ -7,72 +9,35 @@ the nearest valid ids, never a silent miss.
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 import hashlib
 import importlib
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 
 from ftzlist.errors import InputError
-from ftzlist.schema.common import DataClass
+from ftzlist.law import Law, ListSet, Vocabulary, nearest, parent_of
 from ftzlist.schema.declaration import Declaration
 from ftzlist.schema.lists import ListFile
-from ftzlist.schema.vocabulary import Category, Scenario, Sector, SubjectType, VocabularyFile, Zone
+from ftzlist.schema.vocabulary import VocabularyFile
 from ftzlist.yamlio import load_model, parse, read_text, validate
 
+__all__ = [
+    "BUNDLED",
+    "Law",
+    "ListSet",
+    "Vocabulary",
+    "check_declaration",
+    "check_list",
+    "exemption_grounds",
+    "load_declaration",
+    "load_law",
+    "load_list_file",
+    "nearest",
+    "read_declaration",
+]
+
 BUNDLED = Path(__file__).parent / "lists"
-
-
-def parent_of(category_id: str) -> str | None:
-    return category_id.rpartition(".")[0] or None
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """Merged vocabulary files, with the hierarchy queries the engine needs."""
-
-    categories: dict[str, Category]
-    subject_types: dict[str, SubjectType]
-    sensitive_grounds: dict[str, object]
-    sectors: dict[str, Sector]
-    scenarios: dict[str, Scenario]
-    zones: dict[str, Zone]
-    enterprise_types: dict[str, str] = field(default_factory=dict)  # type id -> sector id
-
-    def lineage(self, category_id: str) -> list[str]:
-        """The category and its ancestors, nearest first."""
-        out, cur = [], category_id
-        while cur:
-            out.append(cur)
-            cur = parent_of(cur)
-        return out
-
-    def covers(self, targets: Iterable[str], category_id: str) -> bool:
-        """True when `category_id` is one of `targets` or descends from one (fideslang-style)."""
-        wanted = set(targets)
-        return any(c in wanted for c in self.lineage(category_id))
-
-    def kind(self, category_id: str) -> DataClass:
-        for c in self.lineage(category_id):
-            k = self.categories[c].kind
-            if k is not None:
-                return k
-        return DataClass.other
-
-    def sensitive_ground(self, category_id: str) -> str | None:
-        for c in self.lineage(category_id):
-            g = self.categories[c].sensitive_ground
-            if g is not None:
-                return g
-        return None
-
-
-def nearest(value: str, choices: Iterable[str], n: int = 3) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=n, cutoff=0.5)
-    return f"; nearest valid: {', '.join(close)}" if close else ""
 
 
 def _merge(files: list[tuple[str, VocabularyFile]]) -> Vocabulary:
@@ -109,45 +74,6 @@ def _merge(files: list[tuple[str, VocabularyFile]]) -> Vocabulary:
 
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class ListSet:
-    """Every loaded list version, with the content hash of its file."""
-
-    by_id: dict[str, ListFile]
-    sha256: dict[str, str]
-    paths: dict[str, Path]
-
-    def __iter__(self) -> Iterator[ListFile]:
-        return iter(sorted(self.by_id.values(), key=lambda lf: (lf.family, lf.effective_from, lf.id)))
-
-    def __len__(self) -> int:
-        return len(self.by_id)
-
-    def get(self, list_id: str) -> ListFile:
-        try:
-            return self.by_id[list_id]
-        except KeyError:
-            raise InputError(f"no list '{list_id}'{nearest(list_id, self.by_id)}") from None
-
-    def in_force(self, day: dt.date) -> list[ListFile]:
-        return [lf for lf in self if lf.in_force(day)]
-
-    def national(self, day: dt.date) -> ListFile:
-        found = [lf for lf in self.in_force(day) if lf.kind == "national"]
-        if len(found) != 1:
-            names = ", ".join(lf.id for lf in found) or "none"
-            raise InputError(f"expected exactly one national list in force on {day}, found {names}")
-        return found[0]
-
-
-@dataclass(frozen=True)
-class Law:
-    """The vocabularies and list versions a decision is made on."""
-
-    vocabulary: Vocabulary
-    lists: ListSet
 
 
 def _yaml_files(paths: Iterable[Path]) -> list[Path]:

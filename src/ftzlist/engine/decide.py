@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ftzlist import __version__
 from ftzlist.engine.facts import Fact, resolve
 from ftzlist.engine.match import Match, match_item
-from ftzlist.loader import Law
+from ftzlist.law import Law
 from ftzlist.schema.common import PATHWAY_LABEL, PATHWAY_RANK, Citation, DataClass, Pathway, Sensitivity
 from ftzlist.schema.decision import (
     Check,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ftzlist.loader import Vocabulary
+from ftzlist.law import Vocabulary
 from ftzlist.schema.common import DataClass, Sensitivity
 from ftzlist.schema.declaration import DataItem, Declaration, Flow
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ftzlist.engine.facts import Fact
-from ftzlist.loader import Vocabulary
+from ftzlist.law import Vocabulary
 from ftzlist.schema.declaration import Handler
 from ftzlist.schema.lists import Item
 

@@ -16,6 +16,18 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Message(Out):
+    """A reason, missing fact, warning, note or headroom line: a code and its parameters.
+
+    The engine fills `code` and `params`; the text is made at the edge by `ftzlist.render.reasons`
+    (one catalogue of Chinese and English templates), which also fills `text` for JSON output.
+    Codes are stable within an interface version (docs/json-output.md lists them)."""
+
+    code: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    text: Text | None = Field(None, description="Chinese and English text; filled at output.")
+
+
 class Check(Out):
     """One rule the engine evaluated, fired or not, with the facts it read."""
 

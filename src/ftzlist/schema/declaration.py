@@ -58,13 +58,30 @@ class Recipient(Strict):
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2.")
 
 
+class SensitivityOverride(Strict):
+    """A reviewed decision that data of a sensitive category is not sensitive here (or the reverse).
+
+    The only way to lower a category's PIPL Art. 28 sensitivity: a person reviewed it, on a date,
+    on a stated basis. Every output that shows the data item names the override."""
+
+    sensitive: bool = Field(description="What the data is treated as, against its category.")
+    reviewed_by: str = Field(min_length=1, description="Who reviewed and approved the override.")
+    reviewed_on: dt.date
+    basis: str = Field(min_length=1, description="Why: the reading or source relied on (cite it).")
+
+
 class DataItem(Strict):
     """One kind of data in a flow, about one kind of person."""
 
     id: Id | None = None
     category: Id = Field(description="Taxonomy id; sensitivity follows from it unless stated.")
     subject: Id | None = Field(None, description="Subject type id; None = not stated.")
-    sensitive: bool | None = Field(None, description="Override; None = follow the category (PIPL Art. 28).")
+    sensitive: bool | None = Field(
+        None,
+        description="True makes the data sensitive; False only settles a category whose sensitivity is "
+        "open (a parent with sensitive children). It never lowers a sensitive category: that takes "
+        "`sensitivity_override`. None = follow the category (PIPL Art. 28).",
+    )
     persons: StrictInt | None = Field(None, ge=0, description="De-duplicated persons, cumulative this year.")
     records: StrictInt | None = Field(None, ge=0)
     important_data: bool = Field(False, description="Notified or published as important data (CBDF Art. 2).")
@@ -112,4 +129,13 @@ class Declaration(Strict):
         return self
 
 
-__all__ = ["DataItem", "Declaration", "Flow", "Handler", "Holdings", "Recipient", "Sensitivity"]
+__all__ = [
+    "DataItem",
+    "Declaration",
+    "Flow",
+    "Handler",
+    "Holdings",
+    "Recipient",
+    "Sensitivity",
+    "SensitivityOverride",
+]

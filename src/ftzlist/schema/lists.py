@@ -248,6 +248,14 @@ class MissingPart(Strict):
     )
 
 
+class DatedSource(Strict):
+    """A date one source gives (e.g. for the first day in force), with the source and its tag."""
+
+    date: dt.date
+    source: str = Field(min_length=1)
+    status: Status = "V"
+
+
 class Source(Strict):
     title: str
     url: str | None = None
@@ -271,6 +279,12 @@ class ListFile(Strict):
     issued: dt.date | None = None
     effective_from: dt.date
     effective_to: dt.date | None = Field(None, description="Last day in force; None = open.")
+    effective_from_dates: list[DatedSource] = Field(
+        default_factory=list,
+        description="When sources disagree on the first day in force: every date a source gives. "
+        "`effective_from` is the latest of them (certainly in force); between the earliest and it the "
+        "engine takes the stricter answer of 'in force' and 'not yet in force' and says why.",
+    )
     trial_until: dt.date | None = None
     legal_basis: list[str] = Field(default_factory=list)
     scale: str | None = None
@@ -298,6 +312,12 @@ class ListFile(Strict):
     def _check(self) -> ListFile:
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise ValueError("effective_to is before effective_from")
+        if self.effective_from_dates:
+            latest = max(d.date for d in self.effective_from_dates)
+            if latest != self.effective_from:
+                raise ValueError(
+                    f"effective_from {self.effective_from} must be the latest of effective_from_dates ({latest})"
+                )
         ids = Counter([i.id for i in self.items] + [e.id for e in self.exemptions])
         dupes = sorted(i for i, n in ids.items() if n > 1)
         if dupes:
@@ -305,7 +325,13 @@ class ListFile(Strict):
         return self
 
     def in_force(self, day: dt.date) -> bool:
+        """Certainly in force on `day` (from the latest first day any source gives)."""
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    def in_force_disputed(self, day: dt.date) -> bool:
+        """In force on `day` according to some sources but not others (`effective_from_dates`)."""
+        earliest = min((d.date for d in self.effective_from_dates), default=self.effective_from)
+        return earliest <= day < self.effective_from
 
 
 class Provision(Strict):
