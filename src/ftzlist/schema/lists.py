@@ -56,6 +56,15 @@ class Holding(Strict):
     min: int = Field(ge=1)
 
 
+class RowSource(Strict):
+    """Where an item imported from a published table was read (`ftzlist lists import`): the SHA-256
+    of the file (also in the list's `sources`), the sheet or Word table, and the row as numbered there."""
+
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    sheet: str = Field(min_length=1)
+    row: int = Field(ge=1)
+
+
 class Item(Strict):
     """One rule of a list. Every condition that is set must hold for the item to fire.
 
@@ -109,6 +118,7 @@ class Item(Strict):
     note: str | None = None
     reading: str | None = Field(None, description="Interpretation taken where the source is ambiguous.")
     status: Status = "V"
+    source: RowSource | None = Field(None, description="Provenance of an item imported from a table.")
 
 
 class Exemption(Strict):
@@ -260,6 +270,9 @@ class Source(Strict):
     title: str
     url: str | None = None
     status: Status = "V"
+    sha256: str | None = Field(
+        None, pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the file read (an imported table)."
+    )
 
 
 class Scope(Strict):
@@ -290,6 +303,11 @@ class ListFile(Strict):
     scale: str | None = None
     scope: Scope
     sources: list[Source]
+    last_checked_on: dt.date | None = Field(
+        None,
+        description="Day the encoding was last checked against its sources; `ftzlist lists` and "
+        "`ftzlist due` remind when that is more than 12 months ago (or never recorded).",
+    )
     status: Status = "V"
     coverage: Coverage
     precedence: list[Level] | None = Field(None, description="National list only: levels, strongest first.")
