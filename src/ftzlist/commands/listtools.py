@@ -1,9 +1,10 @@
-"""`ftzlist lists diff|impact|new|validate`: editions compared, their effect on a company, and
+"""`ftzlist lists diff|impact|new|validate|test`: editions compared, their effect on a company, and
 tools for users who transcribe a list themselves. Registered on the `lists` sub-app."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +16,8 @@ from ftzlist.commands.lists import lists_app
 from ftzlist.errors import EXIT_INVALID, EXIT_OK, InputError
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+EXIT_CASES_FAILED = 1
+"""`lists test`: some scenario case did not give what it expects."""
 
 
 def _v(value: object) -> object:
@@ -178,3 +181,66 @@ def validate_cmd(
         for p in problems:
             out.print(f"  {p}", markup=False, highlight=False)
     raise typer.Exit(EXIT_INVALID if failed else EXIT_OK)
+
+
+@lists_app.command("test")
+def test_cmd(
+    list_ref: Annotated[str, typer.Argument(help="The list under test: a list file or a list id.")],
+    scenarios: Annotated[Path, typer.Argument(help="Scenario file (the format of tests/scenarios/*.yaml).")],
+    pathways_only: Annotated[
+        bool,
+        typer.Option(
+            "--pathways-only",
+            help="Check pathways only, not the rule ids that decide (for a list whose item ids differ).",
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+    lists: ListsOption = None,
+) -> None:
+    """Run band-edge scenario cases on a list: each case's pathways, deciding rules, missing facts.
+
+    The list under test takes the place of the list the cases were written for (the file's `list:`).
+    Exit code 0 when every case passes, 1 when any fails, 2 on bad input."""
+    from ftzlist.authoring.scenarios import load_scenarios, run_file, with_list
+
+    doc = load_scenarios(scenarios)
+    lf, sha = _list_arg(list_ref, lists)
+    the_law = with_list(law(lists), lf, sha, replacing=[doc.list_id])
+    results = run_file(doc, the_law, pathways_only=pathways_only)
+    failed = [r for r in results if not r.passed]
+    if as_json:
+        payload = {
+            "list": lf.id,
+            "written_for": doc.list_id,
+            "passed": len(results) - len(failed),
+            "failed": len(failed),
+            "cases": [
+                {
+                    "name": r.name,
+                    "passed": r.passed,
+                    "flows": {f.flow_id: {"expected": f.expected, "got": f.got} for f in r.flows},
+                    "failures": r.failures,
+                    "skipped": r.skipped,
+                }
+                for r in results
+            ],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        raise typer.Exit(EXIT_CASES_FAILED if failed else EXIT_OK)
+    out = console()
+    head = f"[bold]{lf.id}[/bold]: {len(results)} case(s) from {scenarios}"
+    if doc.list_id != lf.id:
+        head += f" (written for {doc.list_id})"
+    out.print(head)
+    for r in results:
+        mark = "[green]✓[/green]" if r.passed else "[red]✗[/red]"
+        out.print(f"  {mark} ", end="")
+        out.print(r.name, markup=False, highlight=False)
+        for f in r.failures:
+            out.print(f"      {f}", markup=False, highlight=False)
+    skipped = sum(bool(r.skipped) for r in results)
+    out.print(
+        f"{len(results) - len(failed)} passed, {len(failed)} failed"
+        + (f" ({skipped} case(s) checked on pathways only)" if skipped else "")
+    )
+    raise typer.Exit(EXIT_CASES_FAILED if failed else EXIT_OK)
