@@ -35,7 +35,8 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from ftzlist.errors import InputError
-from ftzlist.loader import Law, ListSet, check_declaration, check_list
+from ftzlist.law import Law, ListSet
+from ftzlist.loader import check_declaration, check_list
 from ftzlist.schema.common import Id, Pathway, Strict
 from ftzlist.schema.declaration import Declaration
 from ftzlist.schema.lists import ListFile
