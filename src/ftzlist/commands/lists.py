@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import ListsOption, console, law
+from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date
 
 lists_app = typer.Typer(help="Bundled list versions: dates, coverage, items.", no_args_is_help=False)
 
@@ -16,16 +16,24 @@ def register(app: typer.Typer) -> None:
 
 
 @lists_app.callback(invoke_without_command=True)
-def lists_overview(ctx: typer.Context, lists: ListsOption = None) -> None:
-    """Every list version with its dates and coverage."""
+def lists_overview(ctx: typer.Context, lists: ListsOption = None, as_of: AsOfOption = None) -> None:
+    """Every list version with its dates and coverage, and reminders for the lists in force: not
+    checked against its sources for 12 months, or superseded by a newer edition."""
     if ctx.invoked_subcommand is not None:
         return
+    import datetime as dt
+
+    from rich.markup import escape
     from rich.table import Table
 
+    from ftzlist.authoring.currency import reminders
+
+    day = parse_date(as_of) if as_of else dt.date.today()
+    the_law = law(lists)
     table = Table(title="ftzlist lists")
-    for col in ("id", "kind", "zone", "in force", "items", "coverage", "status"):
-        table.add_column(col, no_wrap=col in ("id", "in force"))
-    for lf in law(lists).lists:
+    for col in ("id", "kind", "zone", "in force", "items", "coverage", "checked", "status"):
+        table.add_column(col, no_wrap=col in ("id", "in force", "checked"))
+    for lf in the_law.lists:
         until = lf.effective_to.isoformat() if lf.effective_to else "…"
         cov = "complete" if lf.coverage.complete else f"partial ({len(lf.coverage.missing)} parts missing)"
         table.add_row(
@@ -35,9 +43,17 @@ def lists_overview(ctx: typer.Context, lists: ListsOption = None) -> None:
             f"{lf.effective_from} → {until}",
             str(len(lf.items)),
             cov,
+            str(lf.last_checked_on or "—"),
             lf.status,
         )
-    console().print(table)
+    out = console()
+    out.print(table)
+    in_use = {lf.id for lf in the_law.lists.in_force(day)}
+    notes = reminders(the_law.lists, in_use, day)
+    if notes:
+        out.print(f"[bold]Reminders for the lists in force on {day}[/bold]")
+        for r in notes:
+            out.print(f"  [yellow]•[/yellow] {escape(r.text.en)}")
 
 
 @lists_app.command("show")
