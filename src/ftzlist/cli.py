@@ -24,6 +24,7 @@ app = typer.Typer(
 COMMAND_MODULES = (
     *("assess", "lists", "listtools", "compare", "schema", "scan", "count", "report", "template"),
     *("filings", "due", "calendar"),
+    "pack",
 )
 
 for _name in COMMAND_MODULES:

@@ -15,6 +15,12 @@ from ftzlist.reports.filing import BLANK
 from ftzlist.reports.html import environment, render_html
 
 
+def docx_runs(document):
+    from ftzlist.reports.docx import runs
+
+    return list(runs(document))
+
+
 def _all_text(document) -> str:
     parts = [p.text for p in document.paragraphs]
     for t in document.tables:
@@ -76,20 +82,36 @@ def test_template_is_strict(ds, decl, law):
 
 
 def _filed(ds, law) -> list[str]:
-    """Flows relying on a zone list: some rule of a non-national list fired."""
-    zone = {r.id for r in ds.lists if law.lists.get(r.id).kind != "national"}
-    return [f.flow_id for f in ds.flows if any(c.outcome == "fired" and c.list_id in zone for c in f.checks)]
+    """Flows with a list-filing obligation: a zone list's pre-export filing procedure serves their
+    pathway (the engine's obligations say which flows file; an HGR-route flow has none)."""
+    from ftzlist.reports.lookup import find_procedure
+
+    out = []
+    for f in ds.flows:
+        for o in f.obligations:
+            hit = find_procedure(law, o.list_id, o.procedure) if o.procedure else None
+            if hit and hit[1].model == "pre_export_filing" and f.pathway.value in hit[1].serves:
+                out.append(f.flow_id)
+                break
+    return out
 
 
 def test_filing_docx_has_art_11_contents(ds, decl, law, tmp_path):
     filed = _filed(ds, law)
     assert filed and len(filed) < len(ds.flows)  # hr is exempt under CBDF Art. 5(2): not filed
+    assert "biomarker" not in filed and "hr" not in filed
     d = docx.Document(str(render_filing(ds, decl, law, "docx", tmp_path / "f.docx")))
     text = _all_text(d)
     for field in ("注册地", "所属行业", "经营情况", "近两年行政处罚、监管部门调查或整改情况"):
         assert field in text, field
-    assert "中国（福建）自由贸易试验区 厦门片区" in text
-    assert "医药行业，生物制品生产企业" in text
+    # place of registration (zone and area) and industry (sector and enterprise type), each with its source
+    for value, source in (
+        ("中国（福建）自由贸易试验区", "declaration:handler.zone"),
+        ("厦门片区", "declaration:handler.area"),
+        ("医药行业", "declaration:handler.sector"),
+        ("生物制品生产企业", "declaration:handler.enterprise_type"),
+    ):
+        assert value in text and source in text, value
     headings = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
     for part in (
         "一、出境业务场景",
@@ -101,8 +123,8 @@ def test_filing_docx_has_art_11_contents(ds, decl, law, tmp_path):
     ):
         assert headings.count(part) == len(filed), part
     assert "药物警戒" in text
-    highlighted = [r for p in d.paragraphs for r in p.runs if BLANK in r.text]
-    assert highlighted and all(r.font.highlight_color is not None for r in highlighted)
+    gaps = [r for r in docx_runs(d) if r.text == BLANK]
+    assert gaps and all(r.font.highlight_color is not None for r in gaps)
 
 
 def test_filing_xlsx(ds, decl, law, tmp_path):

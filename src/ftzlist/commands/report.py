@@ -13,7 +13,7 @@ from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse
 from ftzlist.errors import InputError
 
 if TYPE_CHECKING:
-    from ftzlist.loader import Law
+    from ftzlist.law import Law
     from ftzlist.reports.model import ZoneComparison
     from ftzlist.schema.declaration import Declaration
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ftzlist.loader import Law
+from ftzlist.law import Law
 from ftzlist.schema.common import PATHWAY_RANK, Pathway
 from ftzlist.schema.decision import DecisionSet, FlowDecision
 from ftzlist.schema.declaration import Declaration

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict, Field
 
 from ftzlist.errors import InputError
-from ftzlist.loader import Law, nearest
+from ftzlist.law import Law, nearest
 from ftzlist.schema.common import Pathway
 from ftzlist.schema.decision import DecisionSet
 from ftzlist.schema.declaration import Declaration

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from ftzlist.excel.safe import set_cell
 from ftzlist.reports import labels as T
+from ftzlist.reports.text import free_text
 
 if TYPE_CHECKING:
-    from ftzlist.loader import Law
+    from ftzlist.law import Law
     from ftzlist.reports.model import ReportExtras
     from ftzlist.schema.decision import DecisionSet
     from ftzlist.schema.declaration import Declaration
@@ -81,7 +82,7 @@ def write_decisions(
         return T.word("unknown" if v is None else ("yes" if v else "no"), lang)
 
     summary = [
-        [T.word("handler", lang), ds.handler],
+        [T.word("handler", lang), free_text(ds.handler)],
         [T.word("as_of", lang), ds.as_of],
         [T.word("engine", lang), ds.engine_version],
         [T.word("input_hash", lang), ds.input_sha256],
@@ -108,8 +109,8 @@ def write_decisions(
                 f.flow_id,
                 f.scenario,
                 scen_name(f.scenario),
-                f"{df.recipient.name} ({df.recipient.country})" if df else None,
-                df.purpose if df else None,
+                f"{free_text(df.recipient.name)} ({df.recipient.country})" if df else None,
+                free_text(df.purpose) if df else None,
                 T.pathway(f.pathway, lang),
                 f.pathway.value,
                 T.pathway(f.lower_bound, lang) if f.lower_bound else None,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from ftzlist.errors import InputError
 
 if TYPE_CHECKING:
-    from ftzlist.loader import Law
+    from ftzlist.law import Law
     from ftzlist.reports.labels import Lang
     from ftzlist.reports.model import ReportExtras
     from ftzlist.schema.decision import DecisionSet
@@ -67,12 +67,10 @@ def render_report(
 def render_filing(
     ds: DecisionSet, decl: Declaration, law: Law, fmt: Literal["docx", "xlsx"], out: Path
 ) -> Path:
-    """Write the Chinese application and filing materials (Fujian measures Art. 11) to `out`."""
-    from ftzlist.reports.filing import filing_context, write_filing_docx, write_filing_xlsx
+    """Write a zone's list-filing materials in Chinese (Fujian measures Art. 11) to `out`."""
+    from ftzlist.reports.filing import write_filing_docx, write_filing_xlsx, zone_documents
 
-    ctx = filing_context(ds, decl, law)
-    if fmt == "docx":
-        return write_filing_docx(ctx, Path(out))
-    if fmt == "xlsx":
-        return write_filing_xlsx(ctx, Path(out))
-    raise InputError(f"filing materials come as docx or xlsx, not '{fmt}'")
+    if fmt not in ("docx", "xlsx"):
+        raise InputError(f"filing materials come as docx or xlsx, not '{fmt}'")
+    docs = zone_documents(ds, decl, law)
+    return write_filing_docx(docs, Path(out)) if fmt == "docx" else write_filing_xlsx(docs, Path(out))

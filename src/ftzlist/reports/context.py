@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from ftzlist.reports import labels as T
 from ftzlist.reports.charts import Bar, count_png, headroom_png
+from ftzlist.reports.lookup import find_procedure
+from ftzlist.reports.text import free_text
 from ftzlist.schema.common import PATHWAY_RANK, Pathway
 
 if TYPE_CHECKING:
-    from ftzlist.loader import Law
+    from ftzlist.law import Law
     from ftzlist.reports.model import ReportExtras
     from ftzlist.schema.decision import DecisionSet, FlowDecision, Headroom
     from ftzlist.schema.declaration import Declaration
@@ -52,39 +54,38 @@ def _headroom_bar(h: Headroom, lang: T.Lang, subject: str) -> Bar:
 def _procedure(law: Law | None, list_id: str, proc_id: str | None, lang: T.Lang) -> dict[str, Any] | None:
     if law is None or proc_id is None:
         return None
-    # The obligation's own list first, then any list (national procedures serve zone rules too).
-    candidates = [law.lists.by_id[list_id]] if list_id in law.lists.by_id else []
-    for proc in [p for lf in [*candidates, *law.lists] for p in lf.procedures]:
-        if proc.id == proc_id:
-            steps = []
-            for s in proc.steps:
-                if s.optional:
-                    continue
-                when = ""
-                if s.working_days:
-                    when = (
-                        f"{s.working_days} 个工作日内"
-                        if lang == "zh"
-                        else f"within {s.working_days} working days"
-                        if lang == "en"
-                        else f"{s.working_days} 个工作日内 / within {s.working_days} working days"
-                    )
-                steps.append(
-                    {
-                        "name": T.text(s.name, lang),
-                        "actor": s.actor,
-                        "when": when,
-                        "before_export": s.before_export,
-                        "citation": str(s.citation),
-                    }
-                )
-            return {
-                "id": proc.id,
-                "name": T.text(proc.name, lang),
-                "steps": steps,
-                "citation": str(proc.citation),
+    hit = find_procedure(law, list_id, proc_id)
+    if hit is None:
+        return None
+    proc = hit[1]
+    steps = []
+    for s in proc.steps:
+        if s.optional:
+            continue
+        when = ""
+        if s.working_days:
+            when = (
+                f"{s.working_days} 个工作日内"
+                if lang == "zh"
+                else f"within {s.working_days} working days"
+                if lang == "en"
+                else f"{s.working_days} 个工作日内 / within {s.working_days} working days"
+            )
+        steps.append(
+            {
+                "name": T.text(s.name, lang),
+                "actor": s.actor,
+                "when": when,
+                "before_export": s.before_export,
+                "citation": str(s.citation),
             }
-    return None
+        )
+    return {
+        "id": proc.id,
+        "name": T.text(proc.name, lang),
+        "steps": steps,
+        "citation": str(proc.citation),
+    }
 
 
 def _flow(f: FlowDecision, decl_flow: Any, law: Law | None, lang: T.Lang, explain: bool) -> dict[str, Any]:
@@ -107,8 +108,10 @@ def _flow(f: FlowDecision, decl_flow: Any, law: Law | None, lang: T.Lang, explai
         "id": f.flow_id,
         "scenario": f.scenario or "—",
         "scenario_name": T.text(scen.name, lang) if scen else (f.scenario or T.word("unknown", lang)),
-        "recipient": (f"{decl_flow.recipient.name} ({decl_flow.recipient.country})" if decl_flow else "—"),
-        "purpose": decl_flow.purpose if decl_flow else "—",
+        "recipient": (
+            f"{free_text(decl_flow.recipient.name)} ({decl_flow.recipient.country})" if decl_flow else "—"
+        ),
+        "purpose": free_text(decl_flow.purpose) if decl_flow else "—",
         "exemption": (decl_flow.exemption if decl_flow else None) or "—",
         "pathway": T.pathway(f.pathway, lang),
         "pathway_id": f.pathway.value,
@@ -241,7 +244,7 @@ def build_context(
         "lang": lang,
         "w": {k: T.word(k, lang) for k in T.WORDS},
         "title": T.word("report_title", lang),
-        "handler": ds.handler,
+        "handler": free_text(ds.handler),
         "handler_zone": (handler.zone or "—") if handler else "—",
         "handler_sector": (handler.sector or "—") if handler else "—",
         "as_of": ds.as_of.isoformat(),

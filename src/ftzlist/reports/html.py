@@ -45,8 +45,10 @@ def environment() -> Any:
     return env
 
 
-def render_html(context: dict[str, Any], *, embed_font: bool = False) -> str:
-    """The report as one self-contained HTML page (charts inline).
+def render_html(
+    context: dict[str, Any], *, embed_font: bool = False, template: str = "report.html.j2"
+) -> str:
+    """A report template as one self-contained HTML page (charts inline).
 
     `embed_font` points `@font-face` at the bundled font files (for WeasyPrint); a browser viewing
     the HTML uses its own CJK fonts, listed after the bundled one in the CSS font stack.
@@ -56,18 +58,16 @@ def render_html(context: dict[str, Any], *, embed_font: bool = False) -> str:
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     return (
         environment()
-        .get_template("report.html.j2")
+        .get_template(template)
         .render(**context, css=css, font_css=font_face_css() if embed_font else "")
     )
 
 
-def render_pdf(context: dict[str, Any], path: Path) -> Path:
-    """Write the report as PDF with the bundled CJK font embedded."""
+def render_pdf(context: dict[str, Any], path: Path, *, template: str = "report.html.j2") -> Path:
+    """Write a report template as PDF with the bundled CJK font embedded."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    fonts = FontConfiguration()
-    HTML(string=render_html(context, embed_font=True), base_url=str(TEMPLATES)).write_pdf(
-        str(path), font_config=fonts
-    )
+    html = render_html(context, embed_font=True, template=template)
+    HTML(string=html, base_url=str(TEMPLATES)).write_pdf(str(path), font_config=FontConfiguration())
     return Path(path)
