@@ -13,16 +13,6 @@ import typer
 from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date
 from ftzlist.errors import EXIT_OK
 
-SHORT = {
-    "security_assessment": "SA",
-    "standard_contract_or_certification": "SCC/cert",
-    "exempt": "exempt",
-    "other_lawful_path": "other path",
-    "national_core_data": "core data",
-    "export_control": "export ctl",
-    "undetermined": "undetermined",
-}
-
 
 class Format(StrEnum):
     table = "table"
@@ -70,7 +60,7 @@ def render(result):
     from rich.table import Table
     from rich.text import Text
 
-    from ftzlist.render.words import PATHWAY_STYLE
+    from ftzlist.render.labels import PATHWAY_SHORT, PATHWAY_STYLE
 
     matrix = Table(title=f"{result.handler} — pathways by zone, as of {result.as_of}", show_lines=True)
     matrix.add_column("flow", style="bold")
@@ -81,9 +71,9 @@ def render(result):
         row: list[Text | str] = [fid]
         for p in result.placements:
             c = result.cell(fid, p.label)
-            t = Text(SHORT[c.pathway.value], style=PATHWAY_STYLE[c.pathway])
+            t = Text(PATHWAY_SHORT[c.pathway], style=PATHWAY_STYLE[c.pathway])
             if c.lower_bound is not None:
-                t.append(f"\n≥ {SHORT[c.lower_bound.value]}", style="dim")
+                t.append(f"\n≥ {PATHWAY_SHORT[c.lower_bound]}", style="dim")
             if c.uncertain:
                 t.append(" †", style="yellow")
             if c.alternatives:

@@ -24,7 +24,7 @@ MAX_ROWS = 500  # rows that get drop-downs on the flows and data-items sheets
 def code_lists(law: Law) -> dict[str, list[str]]:
     """Every drop-down's choices, `id | 中文 | English`."""
     from ftzlist.loader import exemption_grounds
-    from ftzlist.reports.labels import PATHWAYS
+    from ftzlist.render.labels import PATHWAYS
 
     voc = law.vocabulary
     lab = L.choice_label

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ftzlist.render.words import OUTCOME_MARK, PATHWAY_LABEL
+from ftzlist.render.labels import OUTCOME_MARK, PATHWAY_LABEL
 from ftzlist.schema.decision import DecisionSet
 
 

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ftzlist.render.words import OUTCOME_MARK, PATHWAY_LABEL, PATHWAY_STYLE
+from ftzlist.render.labels import OUTCOME_MARK, PATHWAY_LABEL, PATHWAY_STYLE
 from ftzlist.schema.decision import DecisionSet, FlowDecision
 
 

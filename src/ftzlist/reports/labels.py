@@ -8,28 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ftzlist.render.labels import OUTCOMES, PATHWAYS
+
 Lang = Literal["zh", "en", "bilingual"]
-
-PATHWAYS: dict[str, tuple[str, str]] = {
-    "security_assessment": ("数据出境安全评估", "security assessment"),
-    "standard_contract_or_certification": (
-        "个人信息出境标准合同或个人信息保护认证",
-        "standard contract or certification",
-    ),
-    "exempt": ("免予申报", "exempt"),
-    "other_lawful_path": ("其他合法途径", "other lawful path"),
-    "national_core_data": ("国家核心数据（禁止出境）", "national core data (may not leave)"),
-    "export_control": ("出口管制", "export control"),
-    "undetermined": ("待定（缺少事实）", "undetermined (facts missing)"),
-}
-
-OUTCOMES: dict[str, tuple[str, str]] = {
-    "fired": ("适用", "applies"),
-    "not_fired": ("不适用", "does not apply"),
-    "unknown": ("未知", "unknown"),
-    "lifted": ("已解除", "lifted"),
-    "overridden": ("被覆盖", "overridden"),
-}
 
 WORDS: dict[str, tuple[str, str]] = {
     "report_title": ("数据出境合规评估报告", "Cross-border data export assessment"),
