@@ -20,7 +20,7 @@ from ftzlist.law import Law, ListSet, Vocabulary, nearest, parent_of
 from ftzlist.schema.declaration import Declaration
 from ftzlist.schema.lists import ListFile
 from ftzlist.schema.vocabulary import VocabularyFile
-from ftzlist.yamlio import load_model, parse, read_text, validate
+from ftzlist.yamlio import STDIN, load_model, parse, read_text, validate
 
 __all__ = [
     "BUNDLED",
@@ -166,6 +166,8 @@ DECLARATION_READERS: dict[str, str] = {
 
 
 def read_declaration(path: Path) -> Declaration:
+    if str(path) == STDIN:  # `-`: YAML or JSON on standard input
+        return load_model(Declaration, path)
     target = DECLARATION_READERS.get(path.suffix.lower())
     if target is not None:
         module, _, func = target.partition(":")

@@ -83,7 +83,7 @@ def test_user_added_year_makes_dates_final(tmp_path):
         (FAKE_2027.replace("id: main", "id: other"), "id 'main'"),
         (FAKE_2027.replace("last: 2027-01-03", "last: 2026-12-30"), "before first day"),
         (FAKE_2027.replace("first: 2027-01-01", "first: 2027-13-01"), "holidays"),
-        ("year: [", "not valid YAML"),
+        ("year: [", "malformed YAML"),
     ],
 )
 def test_bad_calendar_files_are_clear_errors(tmp_path, text, match):

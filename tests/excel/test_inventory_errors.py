@@ -30,7 +30,7 @@ def edit(path: Path, sheet: str, cell: str, value, *, formula: bool = False) -> 
 def problems(path: Path, law) -> list[str]:
     with pytest.raises(InputError) as exc:
         read_inventory(path, law)
-    return exc.value.problems
+    return [str(p) for p in exc.value.problems]
 
 
 def test_missing_sheet(workbook, law):

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from ftzlist.errors import InputError
 from ftzlist.loader import Law, Vocabulary, check_list
 from ftzlist.schema.lists import Item, ListFile
-from ftzlist.yamlio import _line_of, parse, read_text, validate
+from ftzlist.yamlio import line_of, parse, read_text, validate
 
 PLACEHOLDERS = ("todo", "tbd", "xxx", "fixme", "?", "…", "...")
 
@@ -49,7 +49,7 @@ class _Doc:
         self.problems: list[Problem] = []
 
     def line(self, *loc: Any) -> int | None:
-        return _line_of(self.text, tuple(loc))
+        return line_of(self.text, tuple(loc))
 
     def add(self, message: str, *, item: str | None = None, loc: tuple = (), severity: str = "error") -> None:
         self.problems.append(Problem(severity, self.path, self.line(*loc) if loc else None, item, message))  # type: ignore[arg-type]
@@ -65,7 +65,7 @@ def validate_list(path: Path, law: Law) -> list[Problem]:
         text = read_text(path)
         data = parse(text, str(path))
     except InputError as exc:
-        return [Problem("error", str(path), None, None, str(exc))]
+        return [Problem("error", str(path), exc.line, None, exc.message)]
     doc = _Doc(path, text, data)
     if not isinstance(data, dict):
         doc.add("the document must be a mapping with id, family, kind, items, ...")
@@ -74,9 +74,11 @@ def validate_list(path: Path, law: Law) -> list[Problem]:
     try:
         lf = validate(ListFile, data, text, str(path))
     except InputError as exc:
-        for p in exc.problems or [str(exc)]:
-            line, item, msg = _split_loader_problem(p, str(path), data)
-            doc.problems.append(Problem("error", str(path), line, item, msg))
+        for p in exc.problems:
+            msg = f"{p.field}: {p.message}" if p.field else p.message
+            doc.problems.append(Problem("error", str(path), p.line, _item_of(p.loc, data), msg))
+        if not exc.problems:
+            doc.problems.append(Problem("error", str(path), exc.line, None, exc.message))
         return doc.problems
     _cross_references(doc, lf, law.vocabulary)
     _bands(doc, lf)
@@ -86,23 +88,15 @@ def validate_list(path: Path, law: Law) -> list[Problem]:
     return doc.problems
 
 
-def _split_loader_problem(p: str, where: str, data: dict) -> tuple[int | None, str | None, str]:
-    """`file:line: items.3.citation: Field required` -> (line, item id, message)."""
-    rest = p[len(where) :] if p.startswith(where) else p
-    line = None
-    if rest.startswith(":"):
-        head, _, rest = rest[1:].partition(":")
-        line = int(head) if head.isdigit() else None
-    rest = rest.strip()
-    item = None
-    if rest.startswith("items."):
-        idx = rest.split(".")[1]
-        if idx.isdigit():
-            items = data.get("items") or []
-            i = int(idx)
-            if i < len(items) and isinstance(items[i], dict):
-                item = str(items[i].get("id", f"items[{i}]"))
-    return line, item, rest
+def _item_of(loc: tuple, data: dict) -> str | None:
+    """The id of the item a field path points into (`items.3.citation` -> that item's id)."""
+    if len(loc) < 2 or loc[0] != "items" or not isinstance(loc[1], int):
+        return None
+    items = data.get("items") or []
+    i = loc[1]
+    if i < len(items) and isinstance(items[i], dict):
+        return str(items[i].get("id", f"items[{i}]"))
+    return None
 
 
 def _raw_checks(doc: _Doc, data: dict) -> dict:

@@ -6,21 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from ftzlist.calendar.model import CalendarYear
 from ftzlist.errors import InputError
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML with dates left as text, so pydantic checks them and names the field."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+from ftzlist.yamlio import parse, read_text
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "lists" / "calendars" / "cn"
 """Where the bundled calendar files live: one `YYYY.yaml` per year."""
@@ -28,14 +18,7 @@ BUNDLED_DIR = Path(__file__).resolve().parent.parent / "lists" / "calendars" / "
 
 def read_calendar_file(path: Path) -> CalendarYear:
     """Read one calendar file; a bad file is an `InputError` naming the file and the field."""
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except FileNotFoundError:
-        raise InputError("calendar file not found", where=str(path)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", where=where) from None
+    raw = parse(read_text(path), str(path))  # YAML 1.2 core scalars: dates stay text for pydantic
     if not isinstance(raw, dict):
         raise InputError("expected a mapping with year, notices, holidays, working_weekends", where=str(path))
     try:

@@ -1,39 +1,131 @@
-"""Masking for anything a person may read: errors, logs, reports.
+"""Masking for anything a person may read: errors, tables, JSON, reports, files we write.
 
-Raw identifiers never appear in output. Where a value must be pointed at (an error naming a bad
-cell), it is masked: the first and last four characters of a long value stay, the rest become
-`*` (`3502**********1234`), so a reader can find the row without the number being disclosed.
+Raw identifiers never appear in output. Every input value that reaches an output goes through
+`shown`: identifier-shaped content is masked, control characters are made visible and long values
+are cut, so a message can point at a bad value without disclosing it.
+
+- `shown(value)`: a value from a declaration, mapping, list file or command line (an id, a
+  header, a key): kept readable, except identifier-shaped parts, which are masked.
+  `shown(value, data=True)`: a value from a data file (a log or table cell, a headerless file's
+  first row): any cell may be personal information of any kind (a name too), so the whole value
+  is masked, keeping at most a quarter of it at each end (`138*******000`).
+- `mask(value)`: a value known to be an identifier: the first and last four characters of a long
+  value stay, the rest become `*` (`3502**********1234`).
+- `redact(text)`: free text from a library or a third-party error: identifier-shaped tokens masked.
+- `safe_url(url)`, `redact_secrets(text)`: passwords in database URLs and connection strings.
+
+"Identifier-shaped" is deliberately wide: anything with an `@`; a run of letters and digits holding
+seven or more digits, or a word of letters and four or more digits (`E12345678`, `C01X00T47`, but
+not `fujian-ftz-2025`); and groups
+of digits separated by single spaces, hyphens, dots, slashes or colons that hold seven or more digits
+together (`6222 0212 3456 7890 123`, `138 0013 8000`, `+86 138-0013-8000`). Dates written with separators
+(`2024-03-22`, `2026/06/30`, `2024-03-22T10:00:00+08:00`) stay readable; a count such as `12000` too.
 """
 
 from __future__ import annotations
 
 import re
 
+__all__ = ["mask", "redact", "redact_secrets", "safe_url", "shown", "visible"]
+
+LIMIT = 60
+"""Longest value `shown` prints; longer values are cut with `…` (a 5,000-digit number is not a message)."""
+
 
 def mask(value: object) -> str:
-    """Mask a value for display: keep at most 4 leading and 4 trailing characters, never more than
-    a third of the value."""
+    """Mask a value for display: keep at most 4 leading and 4 trailing characters, and at most a
+    third of the value at each end."""
     text = "" if value is None else str(value).strip()
+    return _mask(text, 3)
+
+
+def _mask(text: str, part: int) -> str:
     n = len(text)
     if n == 0:
         return ""
-    keep = min(4, n // 3)
+    keep = min(4, n // part)
     if keep == 0:
         return "*" * n
     return text[:keep] + "*" * (n - 2 * keep) + text[-keep:]
 
 
+# Digit groups joined by single separators: a card or phone number typed the way people read it.
+_GROUPS = re.compile(r"(?<![0-9A-Za-z])\+?[0-9]{1,8}(?:[ \u00a0\u3000.\-/:][0-9]{1,8})+(?![0-9A-Za-z])")
 _TOKEN = re.compile(r"[A-Za-z0-9+@._\-]{5,}")
+_EMAIL = re.compile(r"[^\s@'\"<>()\[\],;:]+@[^\s@'\"<>()\[\],;:]+")
 
 
 def redact(text: str) -> str:
-    """Mask every token in free text that could be an identifier (five or more characters holding
-    four or more digits, or an `@`): for messages built from third-party errors or file headers."""
+    """Mask every identifier-shaped part of free text (see the module docstring)."""
 
-    def sub(m: re.Match[str]) -> str:
+    def groups(m: re.Match[str]) -> str:
+        digits = re.sub(r"[^0-9]", "", m.group(0))
+        if len(digits) < 7 or _is_iso_date(m.group(0)):
+            return m.group(0)
+        return _mask(digits, 3)
+
+    def token(m: re.Match[str]) -> str:
         tok = m.group(0)
-        if "@" in tok or sum(ch.isdigit() for ch in tok) >= 4:
+        digits = sum(ch.isdigit() for ch in tok)
+        mixed = any(
+            len(run) >= 5 and sum(ch.isdigit() for ch in run) >= 4 and not run.isdigit()
+            for run in re.split(r"[+._\-]", tok)
+        )
+        if "@" in tok or ((digits >= 7 or mixed) and not _is_iso_date(tok)):
             return mask(tok)
         return tok
 
-    return _TOKEN.sub(sub, text)
+    text = _EMAIL.sub(lambda m: mask(m.group(0)), text)
+    text = _GROUPS.sub(groups, text)
+    return _TOKEN.sub(token, text)
+
+
+_ISO_DATE = re.compile(r"(?:19|20)[0-9]{2}([-/.])[01]?[0-9]\1[0-3]?[0-9](?:[T ][0-9:.]+(?:Z|[+\-][0-9:]+)?)?")
+
+
+def _is_iso_date(text: str) -> bool:
+    """A date with separators (2024-03-22, 2026/06/30, 2024-03-22T10:00:00+08:00) in a message is a
+    date the user gave, not an identifier; a bare digit run (19900101) is masked. A data cell is
+    masked whole whatever it holds (`shown(..., data=True)`)."""
+    return _ISO_DATE.fullmatch(text) is not None
+
+
+_CONTROL = {**{c: 0x2400 + c for c in range(0x20)}, 0x7F: 0x2421}
+_INVISIBLE = re.compile("[\u0080-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def visible(text: str) -> str:
+    """Control characters as their visible pictures (U+2400 block), and zero-width or direction
+    marks as `<U+XXXX>`: a message never rings a bell, moves the cursor or reorders its text."""
+    text = text.translate(_CONTROL)
+    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
+
+
+def shown(value: object, *, data: bool = False, limit: int = LIMIT) -> str:
+    """An input value as it may appear in any output: masked where identifier-shaped (whole when
+    `data`), control characters visible, at most `limit` characters. `None` reads as ``."""
+    text = "" if value is None else str(value)
+    text = _mask(text.strip(), 4) if data else redact(text)
+    text = visible(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_URL_PASSWORD = re.compile(r"(?P<head>//[^/:@\s]*:)\S*@(?=[^@\s]*(?:\s|$|/|\?))")
+_KV_PASSWORD = re.compile(
+    r"(?i)(?P<head>\b(?:password|passwd|pwd|sslpassword|secret|token)\s*=\s*)(?:'[^']*'|\"[^\"]*\"|[^\s&;]+)"
+)
+
+
+def redact_secrets(text: str) -> str:
+    """`text` with the password of any URL (`postgresql://user:***@host/db`) and any
+    `password=…` (query string or libpq key/value) replaced by `***`."""
+    text = _URL_PASSWORD.sub(lambda m: m.group("head") + "***@", text)
+    return _KV_PASSWORD.sub(lambda m: m.group("head") + "***", text)
+
+
+def safe_url(url: str) -> str:
+    """A database URL as it may be printed, without its password. Text that is not a URL
+    (`user:password` typed without a scheme) keeps only what comes before its first colon."""
+    if "://" not in url and ":" in url and "=" not in url:
+        return visible(url.split(":", 1)[0] + ":***")
+    return visible(redact_secrets(url))
