@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     *("assess", "lists", "listtools", "compare", "schema", "scan", "count", "report", "template"),
     *("filings", "due", "calendar"),
     "pack",
+    *("serve", "accounts"),
 )
 
 for _name in COMMAND_MODULES:

@@ -185,5 +185,5 @@ def test_migrations_downgrade_and_upgrade(db_url):
         command.downgrade(_config(c), "0001")
     assert current_revision(engine) == "0001"
     upgrade(engine)
-    assert current_revision(engine) == head_revision() == "0002"
+    assert current_revision(engine) == head_revision() != "0001"  # head moves as migrations are added
     engine.dispose()

@@ -1,0 +1,256 @@
+"""The workspace behind the pages and the API: the law, the register, declarations and
+assessments, on one database. HTTP-free, so the pages, the API and the tests share one behaviour.
+
+Every write goes through the register's public API (or, for the workspace's own tables, a session
+that the register's audit hooks attribute to the signed-in user), so the audit trail names who
+made each change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import tempfile
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ftzlist.calendar import WorkingCalendar
+from ftzlist.errors import InputError
+from ftzlist.filings.db import make_engine, upgrade
+from ftzlist.filings.procedures import ProcedureBook
+from ftzlist.filings.register import Register
+from ftzlist.loader import Law, check_declaration, load_declaration, load_law
+from ftzlist.schema.decision import DecisionSet
+from ftzlist.schema.declaration import Declaration
+from ftzlist.web.accounts import Accounts, Principal
+from ftzlist.web.models import StoredDeclaration
+from ftzlist.web.settings import WebSettings
+
+DECLARATION_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+
+
+class NotFound(InputError):
+    """A page or record that does not exist (HTTP 404)."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as received: its name (as the user's browser sent it, for messages) and bytes."""
+
+    filename: str
+    data: bytes
+
+
+def handler_key(decl: Declaration) -> str:
+    """A stable register key for the declaration's handler: its USCC if given, else a slug of its
+    name (a hash when the name has no Latin letters or digits)."""
+    if decl.handler.uscc:
+        return decl.handler.uscc.lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", decl.handler.name.lower()).strip("-")[:60]
+    return slug or "handler-" + hashlib.sha256(decl.handler.name.encode()).hexdigest()[:10]
+
+
+@contextmanager
+def spooled(upload: Upload, work_dir: Path, suffix: str) -> Iterator[Path]:
+    """The upload as a temporary file in `work_dir` (the existing readers take paths); removed when
+    the block ends, whatever happens."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(suffix=suffix, prefix="upload-", dir=work_dir)
+    path = Path(name)
+    try:
+        with open(fd, "wb") as f:
+            f.write(upload.data)
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _renamed(exc: InputError, tmp: Path, shown: str) -> InputError:
+    """The same error with the temporary path replaced by the name the user uploaded."""
+
+    def fix(text: str) -> str:
+        return text.replace(str(tmp), shown)
+
+    return InputError(
+        fix(str(exc).removeprefix(f"{exc.where}: ") if exc.where else str(exc)),
+        where=fix(exc.where) if exc.where else None,
+        problems=[fix(p) for p in exc.problems],
+    )
+
+
+class Workspace:
+    """One deployment: settings, the law, the calendar, the register's engine, the accounts."""
+
+    ASSESS_CACHE = 64
+
+    def __init__(self, settings: WebSettings, *, clock: Callable[[], dt.datetime] | None = None):
+        self.settings = settings
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.law: Law = load_law(settings.lists)
+        self.calendar = WorkingCalendar.load(list(settings.calendars))
+        self.procedures = ProcedureBook.from_law(self.law)
+        self.engine = make_engine(settings.db_url)
+        upgrade(self.engine)
+        self.accounts = Accounts(self.engine, clock=self.clock)
+        self._cache: OrderedDict[tuple[str, dt.date, bool], DecisionSet] = OrderedDict()
+        self._cache_lock = Lock()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def today(self) -> dt.date:
+        return self.clock().date()
+
+    def register(self, who: Principal) -> Register:
+        """The register, acting as `who` (their name goes into the audit trail)."""
+        return Register(
+            self.engine, calendar=self.calendar, procedures=self.procedures, actor=who.actor, clock=self.clock
+        )
+
+    @contextmanager
+    def audited(self, who: Principal, action: str) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as s:
+            s.info.update(actor=who.actor, action=action, now=self.clock())
+            with s.begin():
+                yield s
+
+    # -- declarations -------------------------------------------------------------------------------
+
+    def parse_declaration(self, upload: Upload) -> Declaration:
+        """Read an uploaded YAML/JSON/XLSX declaration with the CLI's readers; errors name the
+        uploaded file, line or cell and field, as the CLI does."""
+        suffix = Path(upload.filename).suffix.lower()
+        shown = Path(upload.filename).name or "upload"
+        if suffix not in DECLARATION_SUFFIXES:
+            raise InputError(f"expected a {', '.join(DECLARATION_SUFFIXES)} declaration", where=shown)
+        with spooled(upload, self.settings.work_dir, suffix) as tmp:
+            try:
+                return load_declaration(tmp, self.law)
+            except InputError as exc:
+                raise _renamed(exc, tmp, shown) from None
+
+    def check(self, decl: Declaration) -> None:
+        problems = check_declaration(decl, self.law)
+        if problems:
+            raise InputError(f"{len(problems)} problem(s) in the declaration", problems=problems)
+
+    def declarations(self) -> list[StoredDeclaration]:
+        with Session(self.engine, expire_on_commit=False) as s:
+            return list(s.scalars(select(StoredDeclaration).order_by(StoredDeclaration.id)))
+
+    def declaration(self, decl_id: int) -> tuple[StoredDeclaration, Declaration]:
+        with Session(self.engine, expire_on_commit=False) as s:
+            row = s.get(StoredDeclaration, decl_id)
+        if row is None:
+            raise NotFound(f"no declaration #{decl_id}")
+        return row, Declaration.model_validate(row.document)
+
+    def save_declaration(
+        self, decl: Declaration, who: Principal, *, decl_id: int | None = None, key: str | None = None
+    ) -> int:
+        """Store a checked declaration (new, or a new revision of `decl_id`) and make sure the
+        register knows its handler and flows."""
+        self.check(decl)
+        doc = decl.model_dump(mode="json", exclude_none=True)
+        with self.audited(who, "save_declaration") as s:
+            if decl_id is None:
+                row = StoredDeclaration(
+                    handler_key=key or handler_key(decl),
+                    title=decl.handler.name,
+                    document=doc,
+                    revision=1,
+                    updated_at=self.clock(),
+                    updated_by=who.actor,
+                )
+                s.add(row)
+            else:
+                row = s.get(StoredDeclaration, decl_id)
+                if row is None:
+                    raise NotFound(f"no declaration #{decl_id}")
+                row.document, row.title = doc, decl.handler.name
+                row.revision += 1
+                row.updated_at, row.updated_by = self.clock(), who.actor
+            s.flush()
+            new_id, hkey = row.id, row.handler_key
+        reg = self.register(who)
+        reg.ensure_handler(hkey, decl.handler.name, uscc=decl.handler.uscc, zone=decl.handler.zone)
+        for f in decl.flows:
+            reg.add_flow(
+                hkey,
+                f.id,
+                scenario=f.scenario,
+                purpose=f.purpose,
+                recipient_name=f.recipient.name,
+                recipient_country=f.recipient.country,
+                declaration=f.model_dump(mode="json", exclude_none=True),
+                exist_ok=True,
+            )
+        return new_id
+
+    # -- assessment ----------------------------------------------------------------------------------
+
+    def assess(
+        self, decl: Declaration, as_of: dt.date | None = None, *, alternatives: bool = True
+    ) -> DecisionSet:
+        """What `ftzlist assess --format json` gives for this declaration on `as_of` (default: the
+        declaration's own date, else today): cross-zone alternatives included, as on the CLI."""
+        from ftzlist.compare import cross_zone_alternatives
+        from ftzlist.engine import decide
+
+        day = as_of or decl.as_of or self.today()
+        key = (json.dumps(decl.model_dump(mode="json"), sort_keys=True), day, alternatives)
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        ds = cross_zone_alternatives(decl, self.law, day) if alternatives else decide(decl, self.law, day)
+        with self._cache_lock:
+            self._cache[key] = ds
+            while len(self._cache) > self.ASSESS_CACHE:
+                self._cache.popitem(last=False)
+        return ds
+
+    def snapshot(self, decl_id: int, as_of: dt.date | None, who: Principal) -> list[tuple[str, int]]:
+        """Keep the declaration's decisions in the register as given (append-only): one snapshot
+        per flow, with list versions and hashes, the input hash and the engine version."""
+        row, decl = self.declaration(decl_id)
+        ds = self.assess(decl, as_of)
+        reg = self.register(who)
+        versions = {ref.id: ref.sha256 for ref in ds.lists}
+        kept = []
+        for fd in ds.flows:
+            reg.add_flow(row.handler_key, fd.flow_id, exist_ok=True)
+            sid = reg.snapshot_decision(
+                row.handler_key,
+                fd.flow_id,
+                as_of=ds.as_of,
+                pathway=str(fd.pathway),
+                list_versions=versions,
+                input_hash=ds.input_sha256,
+                engine_version=ds.engine_version,
+                decision=fd.model_dump(mode="json") | {"governing_lists": ds.governing_lists},
+            )
+            kept.append((fd.flow_id, sid))
+        return kept
+
+    def snapshots(self, decl_id: int) -> list[Any]:
+        row, decl = self.declaration(decl_id)
+        reg = Register(self.engine, calendar=self.calendar, procedures=self.procedures, actor="-")
+        out = []
+        for f in decl.flows:
+            try:
+                out.extend(reg.snapshots(row.handler_key, f.id))
+            except InputError:
+                continue  # a flow added after the last save: no snapshot yet
+        return sorted(out, key=lambda s: s.id, reverse=True)
