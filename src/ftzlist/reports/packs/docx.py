@@ -68,15 +68,15 @@ def _document(d: Any, ctx: dict[str, Any]) -> None:
         _small(run(para(d), s["ref"]))
         if s["note"]:
             para(d, s["note"])
-        if s["fields"]:
-            t = table(d, [w["item"], w["value"]], [[c["label"], ""] for c in s["fields"]], [5.5, 11.5])
-            for row, c in zip(t.rows[1:], s["fields"], strict=True):
-                _fill(row.cells[1], c)
         for tab in s["tables"]:
             t = table(d, tab["columns"], [["" for _ in tab["columns"]] for _ in tab["rows"]])
             for row, cells in zip(t.rows[1:], tab["rows"], strict=True):
                 for cell, c in zip(row.cells, cells, strict=True):
                     _fill(cell, c)
+        if s["fields"]:
+            t = table(d, [w["item"], w["value"]], [[c["label"], ""] for c in s["fields"]], [5.5, 11.5])
+            for row, c in zip(t.rows[1:], s["fields"], strict=True):
+                _fill(row.cells[1], c)
         if s["sources"]:
             p = para(d)
             _small(run(p, w["sources"] + ": " + "; ".join(f"[{x['n']}] {x['source']}" for x in s["sources"])))

@@ -106,7 +106,6 @@ def layout(doc: PackDocument, lang: T.Lang = "bilingual") -> dict[str, Any]:
                 "heading": numbered(s.number, T.pick(s.title, lang, sep=" / "), lang),
                 "ref": f"{s.guide_ref} [{s.status}]",
                 "note": T.pick(s.note, lang) if s.note else "",
-                "fields": [_cell(f, lang, number) for f in s.fields],
                 "tables": [
                     {
                         "columns": [T.pick(c, lang, sep="\n") for c in t.columns],
@@ -115,6 +114,8 @@ def layout(doc: PackDocument, lang: T.Lang = "bilingual") -> dict[str, Any]:
                     for t in s.tables
                     if t.rows
                 ],
+                # after the tables: the writers print tables first, and numbers run in reading order
+                "fields": [_cell(f, lang, number) for f in s.fields],
                 "sources": [],
             }
         )

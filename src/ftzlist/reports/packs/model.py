@@ -110,8 +110,8 @@ class PackDocument:
         out: list[tuple[Section, Field]] = []
         for top in self.sections:
             for s in top.walk():
-                out.extend((s, f) for f in s.fields)
                 out.extend((s, f) for t in s.tables for row in t.rows for f in row)
+                out.extend((s, f) for f in s.fields)
         return out
 
     def gaps(self) -> list[tuple[Section, Field]]:
