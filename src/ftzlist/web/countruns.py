@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ftzlist.errors import InputError
 from ftzlist.web.accounts import Principal
 from ftzlist.web.models import CountRun
-from ftzlist.web.workspace import NotFound, Upload, Workspace
+from ftzlist.web.workspace import NotFound, Upload, Workspace, renamed
 
 LOG_SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson", ".json", ".tsv")
 STAGES = ("read", "check_dates", "normalise", "rows", "link", "dims", "presence", "summaries", "crossings")
@@ -63,13 +63,7 @@ class CountRuns:
             try:
                 load_mapping(folder / "mapping.yaml")
             except InputError as exc:
-                raise InputError(
-                    str(exc).replace(str(folder / "mapping.yaml"), Path(mapping.filename).name),
-                    problems=[
-                        p.replace(str(folder / "mapping.yaml"), Path(mapping.filename).name)
-                        for p in exc.problems
-                    ],
-                ) from None
+                raise renamed(exc, folder / "mapping.yaml", Path(mapping.filename).name) from None
             with self.ws.audited(who, "start_count") as s:
                 run = CountRun(
                     title=title or "count",

@@ -124,10 +124,10 @@ def errors_from_validation(exc: ValidationError, index: int) -> dict[str, str]:
     return out
 
 
-def errors_from_problems(problems: list[str], index: int) -> dict[str, str]:
+def errors_from_problems(problems: list, index: int) -> dict[str, str]:
     """The loader's cross-reference problems (unknown scenario, category ...) by form field."""
     out: dict[str, str] = {}
-    for problem in problems:
+    for problem in map(str, problems):
         m = _PROBLEM.match(problem)
         if m and int(m.group(1)) == index:
             field = re.sub(r"\[(\d+)\]", r".\1", m.group("field"))

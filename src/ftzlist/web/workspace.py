@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ftzlist.calendar import WorkingCalendar
-from ftzlist.errors import InputError
+from ftzlist.errors import InputError, Problem
 from ftzlist.filings.db import make_engine, upgrade
 from ftzlist.filings.procedures import ProcedureBook
 from ftzlist.filings.register import Register
@@ -75,16 +75,19 @@ def spooled(upload: Upload, work_dir: Path, suffix: str) -> Iterator[Path]:
         path.unlink(missing_ok=True)
 
 
-def _renamed(exc: InputError, tmp: Path, shown: str) -> InputError:
+def renamed(exc: InputError, tmp: Path, shown: str) -> InputError:
     """The same error with the temporary path replaced by the name the user uploaded."""
 
-    def fix(text: str) -> str:
-        return text.replace(str(tmp), shown)
+    def fix(text: str | None) -> str | None:
+        return text.replace(str(tmp), shown) if text else text
 
     return InputError(
-        fix(str(exc).removeprefix(f"{exc.where}: ") if exc.where else str(exc)),
-        where=fix(exc.where) if exc.where else None,
-        problems=[fix(p) for p in exc.problems],
+        fix(exc.message) or "",
+        where=fix(exc.where),
+        line=exc.line,
+        problems=[
+            Problem(fix(p.message) or "", where=fix(p.where), line=p.line, loc=p.loc) for p in exc.problems
+        ],
     )
 
 
@@ -137,7 +140,7 @@ class Workspace:
             try:
                 return load_declaration(tmp, self.law)
             except InputError as exc:
-                raise _renamed(exc, tmp, shown) from None
+                raise renamed(exc, tmp, shown) from None
 
     def check(self, decl: Declaration) -> None:
         problems = check_declaration(decl, self.law)
