@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 
 from ftzlist.engine import decide
-from ftzlist.excel.decisions import write_decisions
 from ftzlist.excel.safe import TRIGGERS, csv_value, is_dangerous
 from ftzlist.excel.template import write_template
 from ftzlist.reports import render_filing, render_report
+from ftzlist.reports.workbook import write_decisions
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+41 44 000", "-2+3", "@SUM(A1)", "\t=x", "\r=x"])

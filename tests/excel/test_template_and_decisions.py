@@ -8,8 +8,8 @@ import openpyxl
 
 from ftzlist.engine import decide
 from ftzlist.excel import layout as L
-from ftzlist.excel.decisions import write_decisions
 from ftzlist.excel.template import write_template
+from ftzlist.reports.workbook import write_decisions
 
 
 def test_template_sheets_dropdowns_and_notes(law, tmp_path):

@@ -101,8 +101,8 @@ def assess(
         decision = cross_zone_alternatives(decl, the_law, day) if alternatives else decide(decl, the_law, day)
         results.append(cite_counts(decision, decl) if logs else decision)
     if fmt == Format.xlsx:
-        from ftzlist.excel.decisions import write_decisions
         from ftzlist.excel.inventory import read_inventory_full
+        from ftzlist.reports.workbook import write_decisions
 
         for path, r in zip(files, results, strict=True):
             target = out if (out and len(files) == 1) else path.with_name(f"{path.stem}-decisions.xlsx")

@@ -2,7 +2,8 @@
 lists offer where the handler's own list lets it rely on them."""
 
 from ftzlist.compare.alternatives import cross_zone_alternatives
-from ftzlist.compare.matrix import Burden, Cell, Comparison, Placement, compare, placements
+from ftzlist.compare.matrix import Burden, Cell, Comparison, compare
+from ftzlist.compare.placements import Placement, place, placements
 
 __all__ = [
     "Burden",
@@ -11,5 +12,6 @@ __all__ = [
     "Placement",
     "compare",
     "cross_zone_alternatives",
+    "place",
     "placements",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ftzlist.compare.placements import Placement, place, placements
 from ftzlist.law import Law
 from ftzlist.schema.common import PATHWAY_RANK, Pathway
 from ftzlist.schema.decision import DecisionSet, FlowDecision
@@ -77,7 +78,9 @@ def _needs_national(there: FlowDecision, regimes: list[str], law: Law) -> bool:
     )
 
 
-def alternatives_from(decided: dict[str, DecisionSet], where: list, law: Law) -> dict[str, DecisionSet]:
+def alternatives_from(
+    decided: dict[str, DecisionSet], where: list[Placement], law: Law
+) -> dict[str, DecisionSet]:
     """Fill alternatives for every placement from the others (used by `compare`)."""
     out = dict(decided)
     for p in where:
@@ -90,7 +93,6 @@ def alternatives_from(decided: dict[str, DecisionSet], where: list, law: Law) ->
 
 def cross_zone_alternatives(declaration: Declaration, law: Law, as_of: dt.date) -> DecisionSet:
     """Decide `declaration` where it is registered, with alternatives from every other zone."""
-    from ftzlist.compare.matrix import place, placements
     from ftzlist.engine import decide
 
     home = decide(declaration, law, as_of)

@@ -12,27 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from ftzlist.errors import InputError
-from ftzlist.law import Law, nearest
+from ftzlist.compare.alternatives import alternatives_from
+from ftzlist.compare.placements import Out, Placement, place, placements
+from ftzlist.law import Law
 from ftzlist.schema.common import Pathway
 from ftzlist.schema.decision import DecisionSet
 from ftzlist.schema.declaration import Declaration
 from ftzlist.schema.lists import Procedure
-
-
-class Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Placement(Out):
-    """Where the handler is imagined registered: a zone and area, or None for no zone at all."""
-
-    zone: str | None
-    area: str | None = None
-    label: str
-    lists: list[str] = Field(default_factory=list, description="Zone lists in force there on the day.")
 
 
 class Cell(Out):
@@ -80,49 +68,6 @@ class Comparison(Out):
 
     def cell(self, flow_id: str, placement: str) -> Cell:
         return self.cells[flow_id][placement]
-
-
-NATIONAL = "national"
-
-
-def _label(zone: str | None, area: str | None) -> str:
-    if zone is None:
-        return NATIONAL
-    return f"{zone}/{area}" if area else zone
-
-
-def placements(
-    law: Law, as_of: dt.date, zones: Iterable[str] | None, own: Declaration | None = None
-) -> list[Placement]:
-    """The national baseline plus one placement per zone, or one per area where a list binds only
-    some areas of its zone (plus one for the rest of the zone)."""
-    voc = law.vocabulary
-    wanted = list(voc.zones) if zones is None else list(zones)
-    for z in wanted:
-        if z not in voc.zones:
-            raise InputError(f"--zones: unknown zone '{z}'{nearest(z, voc.zones)}")
-    out = [Placement(zone=None, label=NATIONAL)]
-    in_force = [lf for lf in law.lists.in_force(as_of) if lf.kind != "national"]
-    for z in wanted:
-        mine = [lf for lf in in_force if lf.scope.zone == z]
-        if not any(lf.scope.areas for lf in mine):
-            own_area = own.handler.area if own is not None and own.handler.zone == z else None
-            out.append(Placement(zone=z, area=own_area, label=z, lists=[lf.id for lf in mine]))
-            continue
-        # one placement per distinct set of binding lists; areas bound alike are one placement
-        groups: dict[tuple[str, ...], list[str]] = {}
-        for a in [x.id for x in voc.zones[z].areas]:
-            bound = tuple(lf.id for lf in mine if lf.scope.areas is None or a in lf.scope.areas)
-            groups.setdefault(bound, []).append(a)
-        for bound, areas in groups.items():
-            label = z if len(groups) == 1 else _label(z, areas[0])
-            out.append(Placement(zone=z, area=areas[0], label=label, lists=list(bound)))
-    return out
-
-
-def place(decl: Declaration, p: Placement) -> Declaration:
-    handler = decl.handler.model_copy(update={"zone": p.zone, "area": p.area})
-    return decl.model_copy(update={"handler": handler})
 
 
 def _cells(ds: DecisionSet) -> dict[str, Cell]:
@@ -229,7 +174,6 @@ def compare(
     alternatives: bool = True,
 ) -> Comparison:
     """Judge `declaration` in every placement (the national baseline first)."""
-    from ftzlist.compare.alternatives import alternatives_from
     from ftzlist.engine import decide
 
     where = placements(law, as_of, zones, declaration)

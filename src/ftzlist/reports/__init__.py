@@ -40,7 +40,7 @@ def render_report(
     """Write the assessment report in `fmt` to `out` and return the path."""
     out = Path(out)
     if fmt == "xlsx":
-        from ftzlist.excel.decisions import write_decisions
+        from ftzlist.reports.workbook import write_decisions
 
         return write_decisions(
             ds, law, out, lang=lang, extras=extras, current_pathways=current_pathways, declaration=decl
