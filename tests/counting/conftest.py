@@ -121,7 +121,15 @@ def run(
     paths = [write_csv(tmp_path / f"log{n}.csv", g) for n, g in enumerate(groups)]
     m = Mapping.model_validate(mapping or MAPPING)
     kw.setdefault("detail", True)
-    return count_persons(expand(paths), m, as_of=as_of, key=KEY, lists=[fixture_list()], **kw)
+    kw.setdefault("lists", [fixture_list()])
+    return count_persons(expand(paths), m, as_of=as_of, key=KEY, **kw)
+
+
+def national_exemptions() -> ListFile:
+    """The bundled 2024 national list: its exemptions are the grounds a log may name."""
+    from ftzlist.loader import load_law
+
+    return load_law().lists.get("cn-national-2024")
 
 
 def totals(result) -> tuple[int, int, int]:

@@ -167,18 +167,21 @@ def test_key_file_option(tmp_path, monkeypatch):
 
 def test_sql_components_agree_with_scipy():
     rnd = random.Random(3)
-    for _ in range(3):
+    for _ in range(6):
         n = rnd.randint(5, 60)
         edges = [(rnd.randrange(n), rnd.randrange(n)) for _ in range(rnd.randint(0, n))]
         labels = []
         for engine in (DuckDBEngine(), SqlComponentsEngine()):
-            engine.execute("CREATE TEMP TABLE e (a INTEGER, b INTEGER)")
+            engine.execute("CREATE TEMP TABLE e (a BIGINT, b BIGINT)")
             if edges:
                 engine.execute("INSERT INTO e VALUES " + ", ".join(f"({a}, {b})" for a, b in edges))
-            engine.connected_components("e", n, "cc")
+            engine.create("v", f"SELECT CAST(range AS BIGINT) AS nid FROM range({n})")
+            engine.connected_components("e", "v", "cc")
             labels.append(engine.rows("SELECT nid, comp FROM cc ORDER BY nid"))
             engine.close()
         assert labels[0] == labels[1]
+        # the smallest node id of each component labels it
+        assert all(comp <= nid for nid, comp in labels[0])
 
 
 def test_same_key_same_hashes_other_key_other_hashes(tmp_path):

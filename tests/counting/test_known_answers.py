@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.counting.conftest import MAPPING, bad_rid, rid, row, run, totals
+from tests.counting.conftest import MAPPING, bad_rid, fixture_list, national_exemptions, rid, row, run, totals
 
 
 def test_cross_identifier_merge(tmp_path):
@@ -123,10 +123,12 @@ def test_exempt_rows_set_apart(tmp_path):
             row(rid=rid(1)),
             row(rid=rid(2), ground="HR"),
             row(rid=rid(3), ground="CT"),
-            row(rid=rid(4), ground="OTHER"),
+            row(rid=rid(4), ground="cbdf-art3"),
         ],
+        lists=[fixture_list(), national_exemptions()],
     )
-    # HR and CT map to grounds the rule excludes; OTHER is not an excluded ground -> counted
+    # HR and CT map to grounds the rule excludes; cbdf-art3 is a known ground the rule does not
+    # exclude -> counted (an unknown value is refused: tests/counting/test_bad_input.py)
     assert totals(r) == (2, 0, 2)
     assert r.exempt_totals.any == 2
     f1 = r.by_flow[0]
@@ -143,9 +145,9 @@ def test_person_in_two_flows_counts_once_handler_wide(tmp_path):
 def test_sensitive_and_non_sensitive_count_on_both_axes(tmp_path):
     r = run(
         tmp_path,
-        [row(sens="N", rid=rid(1)), row(sens="S", item="health", rid=rid(1)), row(sens="?", rid=rid(2))],
+        [row(sens="N", rid=rid(1)), row(sens="S", item="health", rid=rid(1)), row(sens="", rid=rid(2))],
     )
-    # person 1 on both axes; person 2's sensitivity is unknown -> both axes
+    # person 1 on both axes; person 2's row states no sensitivity and has no category -> both axes
     assert totals(r) == (2, 2, 2)
 
 

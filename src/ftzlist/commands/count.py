@@ -16,7 +16,7 @@ from ftzlist.errors import InputError
 
 if TYPE_CHECKING:
     from ftzlist.counting.result import CountResult
-    from ftzlist.loader import Law
+    from ftzlist.law import Law
     from ftzlist.schema.declaration import Declaration
 
 KEY_ENV = "FTZLIST_HASH_KEY"
@@ -47,11 +47,6 @@ def read_key(key_file: Path | None) -> bytes:
     raise InputError(
         f"no hash key: pass --key-file FILE or set {KEY_ENV} (at least 16 bytes; keep it away from the data)"
     )
-
-
-def category_sensitivity(the_law: Law) -> dict[str, bool]:
-    voc = the_law.vocabulary
-    return {c: voc.sensitive_ground(c) is not None for c in voc.categories}
 
 
 def threshold_lists(the_law: Law, day: dt.date, ids: list[str] | None) -> list:
@@ -91,7 +86,7 @@ def run_count(
             as_of=day,
             key=key,
             lists=threshold_lists(the_law, day, list_ids),
-            category_sensitivity=category_sensitivity(the_law),
+            vocabulary=the_law.vocabulary,
             engine=engine,
             evidence=evidence,
             detail=detail,
@@ -163,13 +158,25 @@ def _axes_row(a) -> tuple[str, str, str]:
     return f"{a.non_sensitive:,}", f"{a.sensitive:,}", f"{a.any:,}"
 
 
+def _proj(c) -> str:
+    if c.crossed_on is not None:
+        return ""
+    if c.projected_on and c.projected_within_window:
+        return str(c.projected_on)
+    return "not this year at the current rate" if c.projected_within_window is False else ""
+
+
 def render(r: CountResult) -> None:
+    """The result as Rich tables. Values from the logs and the mapping are `Text`, never markup."""
     from rich.table import Table
+    from rich.text import Text
 
     out = console()
     out.print(
-        f"[bold]Persons exported {r.window_start} to {r.as_of}[/bold]  (rule: {r.rule.list_id or 'none'}"
-        f"{', ' + r.rule.citation if r.rule.citation else ''}; run {r.run_id})"
+        Text.assemble(
+            (f"Persons exported {r.window_start} to {r.as_of}", "bold"),
+            f"  (rule: {r.rule.list_id or 'none'}{', ' + r.rule.citation if r.rule.citation else ''}; run {r.run_id})",
+        )
     )
     t = Table(title="Handler-wide (de-duplicated natural persons)")
     for col in ("", "non-sensitive", "sensitive", "any"):
@@ -183,60 +190,85 @@ def render(r: CountResult) -> None:
             t.add_column(col, justify="left" if col == key else "right")
         for b in rows:
             t.add_row(
-                str(getattr(b, key) or "(not stated)"),
+                Text(str(getattr(b, key) or "(not stated)")),
                 f"{b.rows:,}",
                 *_axes_row(b.persons),
                 f"{b.exempt_rows:,}",
                 f"{b.exempt_persons.any:,}",
             )
         out.print(t)
-    if r.crossings:
-        t = Table(title="Thresholds")
-        for col in ("list", "group", "threshold", "count", "crossed on", "projected", "items"):
+    handler = [c for c in r.crossings if c.flow is None]
+    per_flow = [c for c in r.crossings if c.flow is not None and c.data_item is None]
+    for title, rows, with_flow in (("Thresholds", handler, False), ("Thresholds per flow", per_flow, True)):
+        if not rows:
+            continue
+        t = Table(title=title)
+        cols = (["flow"] if with_flow else []) + [
+            "list",
+            "group",
+            "threshold",
+            "count",
+            "crossed on",
+            "projected",
+        ]
+        for col in [*cols, "items"]:
             t.add_column(col, justify="right" if col in ("threshold", "count") else "left")
-        for c in r.crossings:
-            proj = ""
-            if c.crossed_on is None:
-                if c.projected_on and c.projected_within_window:
-                    proj = str(c.projected_on)
-                elif c.projected_within_window is False:
-                    proj = "not this year at the current rate"
+        for c in rows:
             t.add_row(
-                c.list_id,
+                *([Text(c.flow or "")] if with_flow else []),
+                c.list_id or "",
                 f"{c.group or ''} {c.sensitivity or ''}".strip(),
                 f"{c.threshold:,}",
                 f"{c.count:,}",
                 str(c.crossed_on or ""),
-                proj,
-                ", ".join(c.items) + (f" ({c.note})" if c.note else ""),
+                _proj(c),
+                Text(", ".join(c.items) + (f" ({c.note})" if c.note else "")),
             )
         out.print(t)
+    for o in r.sensitivity_overrides:
+        out.print(
+            Text(
+                f"sensitivity override used: data item '{o.data_item}' counted as "
+                f"{'sensitive' if o.sensitive else 'not sensitive'} in {o.rows:,} rows "
+                f"(reviewed by {o.reviewed_by} on {o.reviewed_on}: {o.basis})",
+                style="yellow",
+            )
+        )
     q = r.quality
     out.print(
         f"rows read {q.rows_read:,}; in window {q.rows_in_window:,}; before {q.rows_before_window:,}; "
         f"after as-of {q.rows_after_as_of:,}; without a linking identifier {q.rows_without_linking_identifier:,}; "
-        f"linked groups {q.linked_groups:,}; doubtful (not merged) {q.doubtful_groups:,}"
+        f"linked groups {q.linked_groups:,}; doubtful (not merged) {q.doubtful_groups:,}",
+        markup=False,
     )
+    if q.sensitivity_raised_rows:
+        out.print(
+            f"{q.sensitivity_raised_rows:,} rows claimed non-sensitive on a sensitive category: counted as "
+            "sensitive (only a reviewed override in the mapping lowers a category's sensitivity)",
+            markup=False,
+        )
     for c in q.identifiers:
         if c.present is None:
             out.print(
-                f"  {c.label} ({c.kind}): not linking, not checked (linking.check_unlinked: true checks it)"
+                Text(
+                    f"  {c.label} ({c.kind}): not linking, not checked (linking.check_unlinked: true checks it)"
+                )
             )
             continue
         out.print(
-            f"  {c.label} ({c.kind}): {c.valid:,} valid / {c.invalid:,} invalid rows; "
-            f"distinct {c.distinct_valid:,} valid / {c.distinct_invalid:,} invalid"
+            Text(
+                f"  {c.label} ({c.kind}): {c.valid:,} valid / {c.invalid:,} invalid rows; "
+                f"distinct {c.distinct_valid:,} valid / {c.distinct_invalid:,} invalid"
+            )
         )
     if r.suspicious:
-        from rich.markup import escape
-
         out.print(
             f"[yellow]{len(r.suspicious)} suspicious group(s)[/yellow] (identifiers shown as keyed hashes):"
         )
         for s in r.suspicious[:10]:
-            out.print(escape(f"  {s.kind}: {s.reason} ({'; '.join(s.identifiers)})"))
+            out.print(Text(f"  {s.kind}: {s.reason} ({'; '.join(s.identifiers)})"))
     for reading in r.readings:
-        out.print(f"[dim]reading: {reading}[/dim]")
+        out.print(Text(f"reading: {reading}", style="dim"))
 
 
 def fill_from_logs(

@@ -18,11 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from ftzlist.counting.result import Breakdown, CountResult
+from ftzlist.law import is_under
 from ftzlist.schema.declaration import DataItem, Declaration
-
-
-def _covers(wanted: str, got: str | None) -> bool:
-    return got is not None and (got == wanted or got.startswith(wanted + "."))
 
 
 def _match(result: CountResult, flow_id: str, item: DataItem) -> tuple[int, int, int, str] | None:
@@ -35,7 +32,8 @@ def _match(result: CountResult, flow_id: str, item: DataItem) -> tuple[int, int,
         b
         for b in result.by_category
         if b.flow == flow_id
-        and _covers(item.category, b.category)
+        and b.category is not None
+        and is_under(b.category, item.category)
         and (item.subject is None or b.subject == item.subject)
     ]
     if not hits:

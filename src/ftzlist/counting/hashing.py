@@ -6,16 +6,17 @@ evidence files from two runs can be compared; without the key a hash cannot be t
 guessed identifier (resident ID numbers are guessable, so an unkeyed hash would not protect them).
 
 Inside the engine, right after normalisation, each identifier becomes a 128-bit digest
-(`digest_sql`, MD5 as a number: fast, collisions about 1 in 10^24 for ten million values, and a
+(the dialect's `digest`, MD5: fast, collisions about 1 in 10^24 for ten million values, and a
 collision would be the only way hashing could merge two people). Digests never leave the process:
 whatever is written or printed is HMAC-SHA256 under the user's key, of the digest
-(`hmac_sql`, `public_hash`), so it cannot be tested against a guessed identifier.
+(`hmac_hex_sql`, `public_hash`), so it cannot be tested against a guessed identifier.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
 BLOCK = 64
 MIN_KEY_BYTES = 16
@@ -41,34 +42,15 @@ def hmac_hex(key: bytes, message: str) -> str:
     return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def hmac128(key: bytes, message: str) -> int:
-    """The engine's form of a hash: the first 128 bits of HMAC-SHA256 as an integer."""
-    return int(hmac_hex(key, message)[:32], 16)
+def hmac_hex_sql(d: Any, message_sql: str, pads_table: str = "ftz_key") -> str:
+    """SQL (dialect `d`) for the hex HMAC-SHA256 of a text expression, with the pads read from a
+    one-row table (`ipad`, `opad` binary) so the key never appears in query text."""
+    inner = f"unhex({d.sha256_hex(f'(SELECT ipad FROM {pads_table}) || {d.utf8(message_sql)}')})"
+    return d.sha256_hex(f"(SELECT opad FROM {pads_table}) || {inner}")
 
 
-def hmac_hex_sql(message_sql: str, pads_table: str = "ftz_key") -> str:
-    """SQL for the hex HMAC-SHA256 of a VARCHAR expression, pads read from a one-row table."""
-    inner = f"unhex(sha256((SELECT ipad FROM {pads_table}) || encode({message_sql})))"
-    return f"sha256((SELECT opad FROM {pads_table}) || {inner})"
-
-
-def hmac_sql(message_sql: str, pads_table: str = "ftz_key") -> str:
-    """SQL for `hmac128` of a VARCHAR expression, reading the pads from a one-row table
-    (`ipad`, `opad` BLOB) so the key never appears in query text."""
-    inner = f"unhex(sha256((SELECT ipad FROM {pads_table}) || encode({message_sql})))"
-    outer = f"sha256((SELECT opad FROM {pads_table}) || {inner})"
-    return f"CAST('0x' || left({outer}, 32) AS UHUGEINT)"
-
-
-def digest_sql(expr: str) -> str:
-    """The engine-internal 128-bit digest of a VARCHAR expression (never output)."""
-    return f"md5_number({expr})"
-
-
-def digest_hex_sql(expr: str) -> str:
-    return f"printf('%032x', {expr})"
-
-
-def public_hash(key: bytes, digest: int) -> str:
-    """What people see for an identifier: `h:` + 16 hex digits of HMAC(key, digest)."""
-    return "h:" + hmac_hex(key, f"{int(digest):032x}")[:16]
+def public_hash(key: bytes, digest: int | str) -> str:
+    """What people see for an identifier: `h:` + 16 hex digits of HMAC(key, digest), the digest
+    written as 32 hex digits (an engine gives it as a number or as hex text)."""
+    text = f"{digest:032x}" if isinstance(digest, int) else str(digest).lower()
+    return "h:" + hmac_hex(key, text)[:16]

@@ -14,10 +14,14 @@ Example::
     subject: {column: subject_type}
     category: {column: category}
     scenario: {column: scenario}
-    sensitivity: {column: sens, values: {S: sensitive, N: non_sensitive}}
+    sensitivity: {column: sens, values: {S: sensitive, N: non_sensitive, "-": null}}
     items:                                          # tags a data-item value stands for
       crm.contact: {category: contact, sensitive: false}
-    exemption: {column: ground, values: {HR: cbdf-art5-2}}
+      crm.allergy:                                  # the only way to lower a sensitive category
+        category: health
+        sensitivity_override: {sensitive: false, reviewed_by: DPO, reviewed_on: 2025-02-01,
+                               basis: "only 'no known allergy' flags, no health detail (memo 12)"}
+    exemption: {column: ground, values: {HR: hr_management, NONE: null}}   # exemption ids or grounds
     identifiers:
       - {kind: resident_id, column: id_no}
       - {kind: passport, column: passport_no, country_column: passport_country}
@@ -34,6 +38,10 @@ from pydantic import Field, model_validator
 
 from ftzlist.identifiers.kinds import KINDS, Kind
 from ftzlist.schema.common import Id, Strict
+from ftzlist.schema.declaration import SensitivityOverride
+
+MAX_IDENTIFIER_COLUMNS = 30
+"""Each identifier column has two bits of a 64-bit row flag (valid / invalid value present)."""
 
 
 class Column(Strict):
@@ -41,8 +49,10 @@ class Column(Strict):
 
     column: str | None = None
     value: str | None = None
-    values: dict[str, str] | None = Field(
-        None, description="Recode raw cell values; cells not listed stay as they are."
+    values: dict[str, str | None] | None = Field(
+        None,
+        description="Recode raw cell values (null: the cell states nothing); values not listed stay as "
+        "they are, and in a sensitivity or exemption column must then be valid as written.",
     )
     format: str | None = Field(None, description="strptime format, for the date column only.")
 
@@ -82,11 +92,16 @@ class IdentifierColumn(Strict):
 
 
 class ItemTags(Strict):
-    """What a data-item value in the log stands for."""
+    """What a data-item value in the log stands for.
+
+    `sensitive: true` raises the rows' sensitivity; `false` only settles a category whose
+    sensitivity is open (a parent with sensitive children): it never lowers a sensitive category.
+    That takes `sensitivity_override`, a reviewed and cited decision every count output names."""
 
     category: Id | None = None
     subject: Id | None = None
     sensitive: bool | None = None
+    sensitivity_override: SensitivityOverride | None = None
 
 
 class Linking(Strict):
@@ -121,10 +136,18 @@ class Mapping(Strict):
     def _check(self) -> Mapping:
         if self.sensitivity and self.sensitivity.values:
             bad = sorted(
-                {v for v in self.sensitivity.values.values() if v not in ("sensitive", "non_sensitive")}
+                {
+                    str(v)
+                    for v in self.sensitivity.values.values()
+                    if v is not None and v not in ("sensitive", "non_sensitive")
+                }
             )
             if bad:
-                raise ValueError(f"sensitivity values must map to sensitive or non_sensitive, got {bad}")
+                raise ValueError(
+                    f"sensitivity values must map to sensitive, non_sensitive or null, got {bad}"
+                )
+        if len(self.identifiers) > MAX_IDENTIFIER_COLUMNS:
+            raise ValueError(f"at most {MAX_IDENTIFIER_COLUMNS} identifier columns")
         labels = [i.label for i in self.identifiers]
         if len(labels) != len(set(labels)):
             raise ValueError("identifier columns repeat; give each a distinct `name`")

@@ -32,18 +32,36 @@ class Breakdown(BaseModel):
 
 
 class Crossing(BaseModel):
-    """One threshold of a list (an item's `persons.min`) and when the cumulative count met it."""
+    """One threshold (a list item's `persons.min`, or a watched figure) and when the cumulative
+    count met it: for the handler (`flow` None), a flow, or a flow's data item."""
 
-    list_id: str
-    group: str | None
+    list_id: str | None = Field(
+        description="The list whose items set the threshold (the rule's list for a watch)."
+    )
+    group: str | None = Field(description="The items' group, or a watch's label.")
     sensitivity: str | None
     threshold: int
     items: list[str]
+    flow: str | None = Field(None, description="None: handler-wide.")
+    data_item: str | None = Field(None, description="Set for a flow's data item (the log's item column).")
     count: int = Field(description="Persons counted up to as_of for this threshold's rows.")
     crossed_on: dt.date | None = None
     projected_on: dt.date | None = Field(None, description="At the year-to-date daily rate; None = no rate.")
     projected_within_window: bool | None = None
     note: str | None = None
+
+
+class OverrideUse(BaseModel):
+    """A reviewed sensitivity override of the mapping (`items: {...: {sensitivity_override}}`) that
+    decided the sensitivity of counted rows: the only way a sensitive category is counted as not
+    sensitive, so every output names it."""
+
+    data_item: str
+    sensitive: bool
+    reviewed_by: str
+    reviewed_on: dt.date
+    basis: str
+    rows: int = Field(description="In-window rows whose sensitivity the override decided.")
 
 
 class Suspicious(BaseModel):
@@ -72,6 +90,12 @@ class Quality(BaseModel):
     rows_in_window: int = 0
     rows_before_window: int = 0
     rows_after_as_of: int = 0
+    first_row_on: dt.date | None = Field(None, description="Day of the first in-window export row.")
+    sensitivity_raised_rows: int = Field(
+        0,
+        description="Rows claiming non_sensitive (own column or item tag) on a sensitive category: "
+        "counted as sensitive (a claim may raise sensitivity, never lower it).",
+    )
     identifiers: list[ColumnQuality] = Field(default_factory=list)
     rows_without_linking_identifier: int = 0
     linked_groups: int = Field(
@@ -105,7 +129,9 @@ class CountResult(BaseModel):
         description="Per flow and data item (the log's item column); with detail."
     )
     by_category: list[Breakdown] = Field(description="Per flow, category and subject type; with detail.")
-    crossings: list[Crossing]
+    crossings: list[Crossing] = Field(description="Handler-wide, then per flow and per flow and data item.")
+    watched: list[Crossing] = Field(default_factory=list, description="Thresholds the caller asked about.")
+    sensitivity_overrides: list[OverrideUse] = Field(default_factory=list)
     suspicious: list[Suspicious]
     quality: Quality
     readings: list[str]

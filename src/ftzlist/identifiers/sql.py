@@ -27,22 +27,70 @@ from typing import Any
 from ftzlist.identifiers import contact, documents, resident_id
 from ftzlist.identifiers.kinds import Kind
 
-_WS = "' ' || chr(9) || chr(10) || chr(13) || chr(12)"
 AREA_TABLE = "ftz_area_codes"
+_ASCII = r"[\x00-\x7F]*"
+
+
+class SqlDialect:
+    """The SQL forms identifier normalisation needs, as DuckDB spells them. An engine whose SQL
+    differs (Spark) passes a subclass; every query below is built only through these methods."""
+
+    name = "duckdb"
+    text = "VARCHAR"
+
+    @staticmethod
+    def q(name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
+
+    @staticmethod
+    def lit(value: object) -> str:
+        if value is None:
+            return "NULL"
+        return "'" + str(value).replace("'", "''") + "'"
+
+    def full_match(self, expr: str, pattern: str) -> str:
+        return f"regexp_full_match({expr}, {self.lit(pattern)})"
+
+    def matches(self, expr: str, pattern: str) -> str:
+        return f"regexp_matches({expr}, {self.lit(pattern)})"
+
+    def replace_all(self, expr: str, pattern: str, replacement: str = "") -> str:
+        return f"regexp_replace({expr}, {self.lit(pattern)}, {self.lit(replacement)}, 'g')"
+
+    def extract(self, expr: str, pattern: str, group: int = 1) -> str:
+        """The group's text; '' when there is no match."""
+        return f"regexp_extract({expr}, {self.lit(pattern)}, {group})"
+
+    def trim_ws(self, expr: str) -> str:
+        """Leading and trailing blanks (space, tab, LF, CR, form feed) removed."""
+        return f"trim({expr}, ' ' || chr(9) || chr(10) || chr(13) || chr(12))"
+
+    def as_text(self, expr: str) -> str:
+        return f"CAST({expr} AS {self.text})"
+
+    def upper_ascii(self, expr: str) -> str:
+        """Upper-cased when every character is ASCII (identifiers in other scripts kept as written)."""
+        return f"CASE WHEN {self.full_match(expr, _ASCII)} THEN upper({expr}) ELSE {expr} END"
+
+    def yyyymmdd_valid(self, expr: str) -> str:
+        """TRUE when `expr` (8 digits) is a real calendar date written YYYYMMDD."""
+        return f"try_strptime({expr}, '%Y%m%d') IS NOT NULL"
+
+    def to_int(self, expr: str) -> str:
+        return f"TRY_CAST({expr} AS INTEGER)"
+
+
+DUCKDB = SqlDialect()
 
 
 def _cls(chars: str) -> str:
-    """A regex character class for `chars`, as an SQL string literal."""
-    return "'[" + re.escape(chars).replace("'", "''") + "]'"
+    """A regex character class for `chars`."""
+    return "[" + re.escape(chars) + "]"
 
 
-def _compact(expr: str, chars: str) -> str:
-    """Separators removed, upper-cased when ASCII (two-stage to evaluate the replace once)."""
-    return f"regexp_replace({expr}, {_cls(chars)}, '', 'g')"
-
-
-def _upper_ascii(col: str) -> str:
-    return f"CASE WHEN regexp_full_match({col}, '[[:ascii:]]*') THEN upper({col}) ELSE {col} END"
+def _compact(d: SqlDialect, expr: str, chars: str) -> str:
+    """Separators removed."""
+    return d.replace_all(expr, _cls(chars))
 
 
 def _check_char(col: str) -> str:
@@ -52,15 +100,15 @@ def _check_char(col: str) -> str:
     return f"substr('{resident_id.CHECK_CHARS}', (({terms}) % 11) + 1, 1)"
 
 
-def _rid_stages(src: str, col: str, extra: str) -> list[tuple[str, str]]:
+def _rid_stages(d: SqlDialect, src: str, col: str, extra: str) -> list[tuple[str, str]]:
     """CTEs taking `col` (already compacted, upper-cased) of `src` to `rid` (canonical or NULL)."""
     hmt = ", ".join(f"'{a}'" for a in resident_id.HMT_AREAS)
     return [
         (
             "r1",
-            f"SELECT {extra}, CASE WHEN regexp_full_match({col}, '[0-9]{{15}}') "
+            f"SELECT {extra}, CASE WHEN {d.full_match(col, '[0-9]{15}')} "
             f"THEN substr({col}, 1, 6) || '19' || substr({col}, 7) "
-            f"WHEN regexp_full_match({col}, '[0-9]{{17}}[0-9X]') THEN {col} END AS n0 FROM {src}",
+            f"WHEN {d.full_match(col, '[0-9]{17}[0-9X]')} THEN {col} END AS n0 FROM {src}",
         ),
         ("r2", f"SELECT {extra}, n0, {_check_char('n0')} AS chk FROM r1"),
         (
@@ -71,8 +119,8 @@ def _rid_stages(src: str, col: str, extra: str) -> list[tuple[str, str]]:
             "r4",
             f"SELECT {extra}, CASE WHEN n IS NOT NULL AND substr(n, 18, 1) = chk "
             f"AND (substr(n, 1, 1) = '9' OR substr(n, 1, 6) IN ({hmt}) OR a.code IS NOT NULL) "
-            f"AND try_strptime(substr(n, 7, 8), '%Y%m%d') IS NOT NULL "
-            f"AND CAST(substr(n, 7, 4) AS INTEGER) >= {resident_id.MIN_BIRTH_YEAR} THEN n END AS rid "
+            f"AND {d.yyyymmdd_valid('substr(n, 7, 8)')} "
+            f"AND {d.to_int('substr(n, 7, 4)')} >= {resident_id.MIN_BIRTH_YEAR} THEN n END AS rid "
             f"FROM r3 LEFT JOIN {AREA_TABLE} a ON a.code = substr(r3.n, 1, 6)",
         ),
     ]
@@ -82,38 +130,39 @@ def _with(ctes: list[tuple[str, str]], final: str) -> str:
     return "WITH " + ",\n".join(f"{name} AS ({body})" for name, body in ctes) + "\n" + final
 
 
-def keys_query(kind: Kind | str, relation: str, *, namespace: str = "") -> str:
+def keys_query(kind: Kind | str, relation: str, *, namespace: str = "", dialect: SqlDialect = DUCKDB) -> str:
     """SQL giving `raw` (and `country` for passports) with `key`, the namespaced normalised key
     (NULL when invalid). `relation` is a table name or a parenthesised-able SELECT."""
+    d = dialect
     kind = Kind(kind)
     src = f"src_{kind.value}"
-    base = [(src, f"SELECT * FROM ({relation})")]
+    base = [(src, f"SELECT * FROM ({relation}) {src}_r")]
     extra = "raw, country" if kind is Kind.passport else "raw"
     doc_c = [
-        ("c0", f"SELECT {extra}, {_compact('CAST(raw AS VARCHAR)', documents.STRIP_CHARS)} AS c0 FROM {src}")
+        ("c0", f"SELECT {extra}, {_compact(d, d.as_text('raw'), documents.STRIP_CHARS)} AS c0 FROM {src}")
     ]
-    doc_c.append(("c1", f"SELECT {extra}, {_upper_ascii('c0')} AS c FROM c0"))
+    doc_c.append(("c1", f"SELECT {extra}, {d.upper_ascii('c0')} AS c FROM c0"))
     if kind is Kind.resident_id:
         ctes = [
             *base,
             (
                 "c0",
-                f"SELECT raw, {_compact('CAST(raw AS VARCHAR)', resident_id.STRIP_CHARS)} AS c0 FROM {src}",
+                f"SELECT raw, {_compact(d, d.as_text('raw'), resident_id.STRIP_CHARS)} AS c0 FROM {src}",
             ),
-            ("c1", f"SELECT raw, {_upper_ascii('c0')} AS c FROM c0"),
-            *_rid_stages("c1", "c", "raw"),
+            ("c1", f"SELECT raw, {d.upper_ascii('c0')} AS c FROM c0"),
+            *_rid_stages(d, "c1", "c", "raw"),
         ]
         return _with(ctes, "SELECT raw, 'rid:' || rid AS key FROM r4")
     if kind is Kind.passport:
         ctes = [
             *base,
             *doc_c,
-            ("p1", f"SELECT raw, country, c, trim(CAST(country AS VARCHAR), {_WS}) AS k0 FROM c1"),
-            ("p2", f"SELECT raw, country, c, {_upper_ascii('k0')} AS k FROM p1"),
+            ("p1", f"SELECT raw, country, c, {d.trim_ws(d.as_text('country'))} AS k0 FROM c1"),
+            ("p2", f"SELECT raw, country, c, {d.upper_ascii('k0')} AS k FROM p1"),
         ]
         final = (
-            "SELECT raw, country, CASE WHEN regexp_full_match(k, '[A-Z]{2,3}') "
-            "AND regexp_full_match(c, '[A-Z0-9]{5,17}') AND regexp_matches(c, '[0-9]') "
+            f"SELECT raw, country, CASE WHEN {d.full_match('k', '[A-Z]{2,3}')} "
+            f"AND {d.full_match('c', '[A-Z0-9]{5,17}')} AND {d.matches('c', '[0-9]')} "
             "THEN 'pp:' || k || ':' || c END AS key FROM p2"
         )
         return _with(ctes, final)
@@ -128,21 +177,18 @@ def keys_query(kind: Kind | str, relation: str, *, namespace: str = "") -> str:
             *base,
             *doc_c,
             ("d1", f"SELECT raw, c, CASE WHEN {eighteen} THEN c END AS c18 FROM c1"),
-            *_rid_stages("d1", "c18", "raw, c, c18"),
+            *_rid_stages(d, "d1", "c18", "raw, c, c18"),
         ]
         final = (
             f"SELECT raw, CASE WHEN c18 IS NOT NULL THEN 'rid:' || rid "
-            f"WHEN regexp_full_match(c, '{pattern[1:-1]}') THEN '{prefix}:' || c END AS key FROM r4"
+            f"WHEN {d.full_match('c', pattern[1:-1])} THEN '{prefix}:' || c END AS key FROM r4"
         )
         return _with(ctes, final)
     if kind is Kind.phone:
         ctes = [
             *base,
-            (
-                "t0",
-                f"SELECT raw, {_compact('CAST(raw AS VARCHAR)', contact.PHONE_STRIP_CHARS)} AS c FROM {src}",
-            ),
-            ("t1", f"SELECT raw, c, regexp_extract(c, '{contact.CN_MOBILE}', 1) AS m FROM t0"),
+            ("t0", f"SELECT raw, {_compact(d, d.as_text('raw'), contact.PHONE_STRIP_CHARS)} AS c FROM {src}"),
+            ("t1", f"SELECT raw, c, {d.extract('c', contact.CN_MOBILE)} AS m FROM t0"),
         ]
         final = (
             "SELECT raw, 'tel:' || CASE WHEN c IS NULL THEN NULL WHEN m <> '' THEN '+86' || m "
@@ -150,14 +196,13 @@ def keys_query(kind: Kind | str, relation: str, *, namespace: str = "") -> str:
         )
         return _with(ctes, final)
     if kind is Kind.email:
-        ctes = [*base, ("e0", f"SELECT raw, lower(trim(CAST(raw AS VARCHAR), {_WS})) AS e FROM {src}")]
-        final = f"SELECT raw, CASE WHEN regexp_full_match(e, '{contact.EMAIL[1:-1]}') THEN 'mail:' || e END AS key FROM e0"
+        ctes = [*base, ("e0", f"SELECT raw, lower({d.trim_ws(d.as_text('raw'))}) AS e FROM {src}")]
+        final = f"SELECT raw, CASE WHEN {d.full_match('e', contact.EMAIL[1:-1])} THEN 'mail:' || e END AS key FROM e0"
         return _with(ctes, final)
     prefix = "cust" if kind is Kind.customer_id else "dev"
-    ns = namespace.replace("'", "''")
     return _with(
         base,
-        f"SELECT raw, '{prefix}:{ns}:' || nullif(trim(CAST(raw AS VARCHAR), {_WS}), '') AS key FROM {src}",
+        f"SELECT raw, {d.lit(prefix + ':' + namespace + ':')} || nullif({d.trim_ws(d.as_text('raw'))}, '') AS key FROM {src}",
     )
 
 
