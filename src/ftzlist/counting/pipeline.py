@@ -123,7 +123,7 @@ class CountRun:
     def run(self, evidence: Path | None = None) -> CountResult:
         self.e.install_identifiers()
         self._timed("read", reading.read)
-        total, in_window, before, after = self._timed("check", reading.check)
+        total, in_window, before, after = self._timed("check_dates", reading.check)
         quality = Quality(
             files=[f.where for f in self.files],
             rows_read=total,
