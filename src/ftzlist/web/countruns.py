@@ -90,10 +90,10 @@ class CountRuns:
                 setattr(run, k, v)
 
     def _run(self, run_id: int, folder: Path, names: dict[str, str], as_of: dt.date) -> None:
-        from ftzlist.commands.count import category_sensitivity, threshold_lists
+        from ftzlist.commands.count import threshold_lists
         from ftzlist.counting import expand, load_mapping
         from ftzlist.counting.engine import DuckDBEngine
-        from ftzlist.counting.pipeline import Counter
+        from ftzlist.counting.pipeline import CountRun as Counter
 
         engine = None
         try:
@@ -107,7 +107,7 @@ class CountRuns:
                 as_of=as_of,
                 key=self.ws.settings.hash_key or b"",
                 lists=threshold_lists(law, as_of, None),
-                category_sensitivity=category_sensitivity(law),
+                vocabulary=law.vocabulary,
             )
             done = threading.Event()
             watcher = threading.Thread(target=self._watch, args=(run_id, counter, done), daemon=True)
