@@ -72,6 +72,8 @@ def series_from_count(result: object) -> list[CountSeries]:
     """
     groups: dict[tuple[str, str], list[object]] = {}
     for c in result.crossings:  # type: ignore[attr-defined]
+        if getattr(c, "flow", None) is not None:
+            continue  # per-flow crossings: the chart is handler-wide
         key = (c.list_id, c.group or c.sensitivity or "persons")
         groups.setdefault(key, []).append(c)
     out: list[CountSeries] = []
