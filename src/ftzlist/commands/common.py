@@ -1,39 +1,118 @@
-"""Options and helpers shared by the command modules (the CLI layer may read the clock and env)."""
+"""Options and helpers every command shares (the CLI layer may read the clock and the environment).
+
+Command modules import from here and from the layers below, never from one another.
+
+- Dates: `today()` is the day in China Standard Time, the regime's day, whatever the host's time
+  zone; `as_of_day(option, declared)` resolves a command's assessment date and warns on stderr when
+  it lies far ahead.
+- Outputs: `output_path(target, inputs=..., force=...)` refuses to write over an input and asks for
+  `--force` before replacing an existing file; `replacing(target)` writes through a temporary file
+  in the same folder, so a failed write never leaves half a file behind.
+- Formats: `format_option(...)` is the `--format` option of every command, from one table of names.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ftzlist.errors import InputError
+from ftzlist.identifiers.masking import shown
+from ftzlist.render.output import escape
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ftzlist.loader import Law
+
+__all__ = [
+    "CST",
+    "FAR_AHEAD_DAYS",
+    "AsOfOption",
+    "ForceOption",
+    "ListsOption",
+    "OutputFormat",
+    "as_of_day",
+    "console",
+    "escape",
+    "format_option",
+    "law",
+    "output_path",
+    "parse_date",
+    "replacing",
+    "today",
+    "warn",
+]
+
+CST = dt.timezone(dt.timedelta(hours=8), "CST")
+"""China Standard Time (UTC+8, no daylight saving since 1991): the day the regime counts in."""
+
+FAR_AHEAD_DAYS = 366
+"""An assessment date further ahead than this is warned about: lists and calendars of that year may
+not be known yet."""
 
 ListsOption = Annotated[
     list[Path] | None,
     typer.Option(
-        "--lists", help="Extra list files or folders (added to the bundled lists).", show_default=False
+        "--lists",
+        metavar="PATH",
+        help="Extra list files or folders (added to the bundled lists).",
+        show_default=False,
     ),
 ]
 AsOfOption = Annotated[
     str | None,
     typer.Option(
         "--as-of",
-        help="Assessment date, YYYY-MM-DD (default: the declaration's as_of, else today).",
+        metavar="DATE",
+        help="Assessment date, YYYY-MM-DD (default: the declaration's as_of, else today in China Standard Time).",
         show_default=False,
     ),
 ]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace an output file that already exists.", show_default=False)
+]
+
+
+def now() -> dt.datetime:
+    """The current time in China Standard Time (tests replace this function)."""
+    return dt.datetime.now(CST)
+
+
+def today() -> dt.date:
+    """Today in China Standard Time: at 20:00 UTC on 31 December it is already 1 January in China."""
+    return now().date()
 
 
 def parse_date(value: str, what: str = "--as-of") -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value.strip()) if len(value.strip()) == 10 else None
     except ValueError:
-        raise InputError(f"{what}: '{value}' is not a date in the form YYYY-MM-DD") from None
+        day = None
+    if day is None:
+        raise InputError(f"{what}: '{shown(value)}' is not a date in the form YYYY-MM-DD")
+    return day
+
+
+def as_of_day(option: str | None, declared: dt.date | None = None, *, what: str = "--as-of") -> dt.date:
+    """The assessment date: `--as-of`, else the date the declaration gives, else today (CST).
+    A date more than a year ahead is used, with a warning on stderr."""
+    day = parse_date(option, what) if option else (declared or today())
+    ahead = (day - today()).days
+    if ahead > FAR_AHEAD_DAYS:
+        warn(
+            f"the assessment date {day} is {ahead:,} days ahead: the lists, thresholds and working-day "
+            "calendars of that time may not be known yet, and the answer uses today's"
+        )
+    return day
 
 
 def law(extra: list[Path] | None) -> Law:
@@ -42,7 +121,130 @@ def law(extra: list[Path] | None) -> Law:
     return load_law(extra or ())
 
 
-def console(stderr: bool = False):
+def console(stderr: bool = False) -> Console:
+    """A Rich console: markup only where we write it (user text goes through `escape` or `Text`),
+    no emoji codes (`:phone:` stays text), no automatic highlighting. Without a terminal, lines are
+    not wrapped, so a pipe, a CI log or cron mail gets every value whole."""
     from rich.console import Console
 
-    return Console(stderr=stderr, soft_wrap=False)
+    c = Console(stderr=stderr, emoji=False, highlight=False)
+    c.soft_wrap = not c.is_terminal
+    return c
+
+
+def warn(message: str) -> None:
+    """A warning on stderr (never mixed into machine output on stdout)."""
+    console(stderr=True).print(f"[yellow]warning:[/yellow] {escape(message)}")
+
+
+# --- formats ----------------------------------------------------------------------------------------
+
+
+class OutputFormat(StrEnum):
+    """Every output format a command may offer; each command offers a subset (`format_option`)."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    xlsx = "xlsx"
+    csv = "csv"
+    ics = "ics"
+    html = "html"
+    pdf = "pdf"
+    docx = "docx"
+
+
+FORMAT_HELP = {
+    "table": "table: for people (records when not on a terminal)",
+    "json": "json: the stable machine interface",
+    "markdown": "markdown: for tickets and wikis",
+    "xlsx": "xlsx: a workbook",
+    "csv": "csv",
+    "ics": "ics: calendar feed",
+    "html": "html",
+    "pdf": "pdf",
+    "docx": "docx",
+}
+
+
+def format_option(*choices: str, default: str = "table", extra_help: str = "") -> Any:
+    """The `--format/-f` option offering `choices` (names of `OutputFormat`), for a command's
+    signature: `fmt: format_option("table", "json") = "table"`. Values compare equal to strings."""
+    unknown = [c for c in choices if c not in OutputFormat.__members__]
+    if unknown:  # pragma: no cover - a programming error caught by the CLI tests
+        raise ValueError(f"unknown output format(s) {unknown}")
+    enum = StrEnum("Format", {c: c for c in choices})  # type: ignore[misc]
+    text = "Output format: " + "; ".join(FORMAT_HELP[c] for c in choices) + "."
+    return Annotated[
+        enum,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="|".join(choices),
+            help=text + (f" {extra_help}" if extra_help else ""),
+            case_sensitive=False,
+        ),
+    ]
+
+
+# --- files we write -----------------------------------------------------------------------------------
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
+def output_path(
+    target: Path | str,
+    *,
+    inputs: Iterable[Path | str] = (),
+    force: bool = False,
+    what: str = "output",
+) -> Path:
+    """`target`, checked before anything is written: not one of `inputs` (whatever the spelling of
+    the path or a link to it), not an existing file unless `force`, not a folder, in a folder that
+    exists. Raises `InputError` (exit 2) naming the file."""
+    path = Path(target)
+    for src in inputs:
+        if str(src) in ("-", "") or "://" in str(src):
+            continue
+        if _same_file(path, Path(src)):
+            raise InputError(
+                f"the {what} would overwrite an input file; choose another file name", where=str(path)
+            )
+    if path.is_dir():
+        raise InputError(f"the {what} is a folder; name a file", where=str(path))
+    if not path.parent.is_dir():
+        raise InputError(f"the folder for the {what} does not exist", where=str(path))
+    if path.exists() and not force:
+        raise InputError(f"the {what} file exists; pass --force to replace it", where=str(path))
+    return path
+
+
+@contextlib.contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target` (same suffix) to write to; on success it replaces `target`
+    in one step, on failure it is removed and `target` is untouched."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".tmp{target.suffix}", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()  # writers such as openpyxl and DuckDB create the file themselves
+    try:
+        yield tmp
+        if not tmp.exists():  # pragma: no cover - the writer wrote nothing
+            raise InputError("nothing was written", where=str(target))
+        os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def write_text(target: Path, text: str) -> None:
+    """Write text to `target` through `replacing`."""
+    with replacing(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")

@@ -27,7 +27,10 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except Exception as exc:
-        raise InputError(f"not a database URL: {url!r} ({exc})") from None
+        from ftzlist.identifiers.masking import redact_secrets, safe_url
+
+        reason = redact_secrets(str(exc)).replace(url, safe_url(url))
+        raise InputError(f"not a database URL: '{safe_url(url)}' ({reason})") from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
