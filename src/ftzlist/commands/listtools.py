@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
     """The commands attach to `lists_app` at import; nothing to add to the root app."""
 
 
-def _list_arg(value: str, extra: list[Path] | None) -> tuple:
+def list_arg(value: str, extra: list[Path] | None) -> tuple:
     """A list given by file path or by the id of a bundled (or --lists) list."""
     from ftzlist.loader import load_list_file
 
@@ -51,7 +51,7 @@ def diff_cmd(
     """Items added, removed, changed (field, old, new), renamed or split; bands loosened or tightened."""
     from ftzlist.listdiff import diff_lists
 
-    (a, _), (b, _) = _list_arg(old, lists), _list_arg(new, lists)
+    (a, _), (b, _) = list_arg(old, lists), list_arg(new, lists)
     d = diff_lists(a, b)
     if as_json:
         sys.stdout.write(d.model_dump_json(indent=2) + "\n")
@@ -116,7 +116,7 @@ def impact_cmd(
     the_law = law(lists)
     decl = load_declaration(declaration, the_law)
     day = parse_date(as_of) if as_of else (decl.as_of or dt.date.today())
-    result = impact(_list_arg(old, lists), _list_arg(new, lists), decl, the_law, day)
+    result = impact(list_arg(old, lists), list_arg(new, lists), decl, the_law, day)
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
         raise typer.Exit(EXIT_OK)
@@ -204,7 +204,7 @@ def test_cmd(
     from ftzlist.authoring.scenarios import load_scenarios, run_file, with_list
 
     doc = load_scenarios(scenarios)
-    lf, sha = _list_arg(list_ref, lists)
+    lf, sha = list_arg(list_ref, lists)
     the_law = with_list(law(lists), lf, sha, replacing=[doc.list_id])
     results = run_file(doc, the_law, pathways_only=pathways_only)
     failed = [r for r in results if not r.passed]

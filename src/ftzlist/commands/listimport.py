@@ -1,0 +1,280 @@
+"""`ftzlist lists import|export`: a zone's published table into a list file, and a list back into the
+official layout for review beside the original. Registered on the `lists` sub-app."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ftzlist.commands.common import ListsOption, console, law, parse_date
+from ftzlist.commands.lists import lists_app
+from ftzlist.errors import EXIT_INVALID, EXIT_OK, InputError
+
+
+def register(app: typer.Typer) -> None:
+    """The commands attach to `lists_app` at import; nothing to add to the root app."""
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write all of `text` or nothing: a temporary file in the same folder, then a rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _target(path: Path, force: bool, inputs: list[Path]) -> Path:
+    if any(path.resolve() == p.resolve() for p in inputs if p.exists()):
+        raise InputError("is also an input; choose another output file", where=str(path))
+    if path.exists() and not force:
+        raise InputError("exists; not overwritten (use --force to replace it)", where=str(path))
+    if not path.parent.exists():
+        raise InputError("the folder does not exist", where=str(path.parent))
+    return path
+
+
+def _text(value: str | None, what: str):
+    """'中文 | English' -> Text."""
+    from ftzlist.schema.common import Text
+
+    if value is None:
+        return None
+    zh, sep, en = value.partition("|")
+    if not sep or not zh.strip() or not en.strip():
+        raise InputError(f"{what}: expected 'Chinese | English', got '{value}'")
+    return Text(zh=zh.strip(), en=en.strip())
+
+
+@lists_app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="The published table: .xlsx, .csv or .docx (Word annex).")],
+    list_id: Annotated[str, typer.Option("--id", help="Id of the list version, e.g. hubei-ftz-2026.")],
+    zone: Annotated[str, typer.Option("--zone", help="Zone id the list binds, e.g. fujian-ftz.")],
+    issued: Annotated[str, typer.Option("--issued", help="Date of issue, YYYY-MM-DD.")],
+    effective: Annotated[str, typer.Option("--effective", help="First day in force, YYYY-MM-DD.")],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Only this sheet (Excel) or table number (Word).")
+    ] = None,
+    terms: Annotated[
+        Path | None, typer.Option("--terms", help="Term map: table words -> vocabulary ids (YAML).")
+    ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            help="A list (file or id) whose measures-level parts (procedures, counting, overrides, "
+            "reference rules, catalogue, sector notes) the import keeps; its table rows are replaced.",
+        ),
+    ] = None,
+    fills: Annotated[
+        list[str] | None,
+        typer.Option("--fills", help="A coverage.missing part of the base that this table fills (repeat)."),
+    ] = None,
+    measures_set_no_pathway: Annotated[
+        bool,
+        typer.Option(
+            "--measures-set-no-pathway",
+            help="Without --base: you confirm the list's measures add no pathway rule (else flows stay undetermined).",
+        ),
+    ] = False,
+    prefix: Annotated[
+        str | None, typer.Option("--prefix", help="Item-id prefix (default from the id, e.g. fuft25).")
+    ] = None,
+    family: Annotated[
+        str | None, typer.Option("--family", help="List family (default: the id without its year).")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="'中文标题 | English title'.")] = None,
+    issuer: Annotated[
+        list[str] | None, typer.Option("--issuer", help="'发布机关 | Issuer' (repeat).")
+    ] = None,
+    status: Annotated[
+        str, typer.Option("--status", help="Status tag of the source: V (official text), V2, U.")
+    ] = "V",
+    source_url: Annotated[
+        str | None, typer.Option("--source-url", help="Where the table was published.")
+    ] = None,
+    fill_down: Annotated[
+        bool,
+        typer.Option(
+            "--fill-down", help="Excel/Word: a blank sector, pathway or category cell repeats the row above."
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="List file to write (default: <id>.yaml).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The report as JSON.")] = False,
+    lists: ListsOption = None,
+) -> None:
+    """Read a list table as published and write a list file; report every cell it could not read.
+
+    A cell read with certainty becomes item conditions; a row it cannot read (a volume, a scenario or
+    sub-class not in the vocabulary) is left out and listed under coverage.missing, so flows it could
+    affect are undetermined. Vocabulary the table needs and ftzlist lacks is proposed in
+    <out>.proposed-vocabulary.yaml for review. A layout or word it cannot read at all (a missing
+    column, an unknown merge, an unknown pathway word, an unknown sector) writes nothing: exit 2."""
+    from ftzlist.authoring.importer import Options, import_document
+    from ftzlist.authoring.tables import read_document
+    from ftzlist.authoring.terms import Lexicon, TermMap
+    from ftzlist.commands.listtools import list_arg
+    from ftzlist.loader import check_list
+
+    if status not in ("V", "V2", "U", "C"):
+        raise InputError(f"--status: expected V, V2, U or C, got '{status}'")
+    the_law = law(lists)
+    if zone not in the_law.vocabulary.zones:
+        from ftzlist.law import nearest
+
+        raise InputError(f"--zone: unknown zone '{zone}'{nearest(zone, the_law.vocabulary.zones)}")
+    target = _target(out or Path(f"{list_id}.yaml"), force, [file, *([terms] if terms else [])])
+    proposals_path = target.with_name(target.stem + ".proposed-vocabulary.yaml")
+    options = Options(
+        list_id=list_id,
+        zone=zone,
+        issued=parse_date(issued, "--issued"),
+        effective_from=parse_date(effective, "--effective"),
+        family=family,
+        prefix=prefix,
+        title=_text(title, "--title"),
+        issuers=[_text(i, "--issuer") for i in issuer or []],
+        status=status,  # type: ignore[arg-type]
+        source_url=source_url,
+        fill_down=fill_down,
+        today=dt.date.today(),
+        fills=list(fills or []),
+        measures_set_no_pathway=measures_set_no_pathway,
+    )
+    lex = Lexicon(the_law.vocabulary, TermMap.load(terms) if terms else None)
+    base_list = list_arg(base, lists)[0] if base else None
+    doc = read_document(file, sheet)
+    result = import_document(doc, the_law, options, terms=lex, base=base_list)
+    if result.list_file is not None:
+        problems = check_list(result.list_file, the_law.vocabulary, str(terms or file))
+        if problems:
+            raise InputError(
+                "the imported list refers to ids the vocabulary lacks (a term-map typo?)", problems=problems
+            )
+    written: list[str] = []
+    if result.proposals:
+        if proposals_path.exists() and not force:
+            raise InputError("exists; not overwritten (use --force to replace it)", where=str(proposals_path))
+        _write_atomic(proposals_path, _proposals_yaml(result.proposals, file))
+        written.append(str(proposals_path))
+    if result.list_file is not None:
+        _write_atomic(target, _list_yaml(result, doc))
+        written.insert(0, str(target))
+    _report(result, doc, written, as_json)
+    raise typer.Exit(EXIT_INVALID if result.list_file is None else EXIT_OK)
+
+
+def _list_yaml(result, doc) -> str:
+    from ftzlist.authoring.listyaml import dump_list
+
+    lf = result.list_file
+    missing = len(result.uncertain)
+    head = (
+        f"# {lf.id}: imported by `ftzlist lists import` from {doc.path.name}\n"
+        f"# (sha256 {doc.sha256}) on {lf.last_checked_on}. {len(lf.items)} items; "
+        f"{missing} row(s) not encoded (coverage.missing).\n"
+        "# Review every item against the official text before relying on it (docs/authoring-lists.md).\n"
+    )
+    return head + dump_list(lf)
+
+
+def _proposals_yaml(proposals, file: Path) -> str:
+    import yaml
+
+    sections: dict[str, list[dict]] = {}
+    for p in proposals:
+        entry: dict = {"id": p.id}
+        if p.kind == "scenarios":
+            entry["sector"] = p.sector
+        entry["name"] = {"zh": p.zh, "en": f"TODO English name of {p.zh}"}
+        if p.kind == "categories":
+            entry["kind"] = "important_data"
+        entry["note"] = f"Proposed by `lists import` from {file.name}: {'; '.join(p.rows[:5])}"
+        if p.kind == "enterprise_types":
+            sections.setdefault("sectors", [])
+            sec = next((s for s in sections["sectors"] if s["id"] == p.sector), None)
+            if sec is None:
+                sec = {"id": p.sector, "name": {"zh": "TODO", "en": "TODO"}, "enterprise_types": []}
+                sections["sectors"].append(sec)
+            sec["enterprise_types"].append({"id": p.id, "name": entry["name"]})
+            continue
+        sections.setdefault(p.kind, []).append(entry)
+    head = (
+        "# Vocabulary the table uses and ftzlist does not have yet: PROPOSED, NOT ADOPTED.\n"
+        "# For each entry: choose a lasting id, give the English name, check the kind or parent; or\n"
+        "# map the word to an existing id in a term map (--terms). Enterprise types proposed for an\n"
+        "# existing sector belong in that sector's entry of your vocabulary file. Then put the file in\n"
+        "# a folder named `vocabulary`, pass it with --lists, and run the import again.\n"
+    )
+    return head + yaml.safe_dump(sections, allow_unicode=True, sort_keys=False, width=110)
+
+
+def _report(result, doc, written: list[str], as_json: bool) -> None:
+    if as_json:
+        payload = {
+            "file": str(doc.path),
+            "sha256": doc.sha256,
+            "written": written,
+            "list": result.list_file.id if result.list_file else None,
+            "items": len(result.list_file.items) if result.list_file else 0,
+            "problems": [
+                {
+                    "severity": p.severity,
+                    "where": p.where,
+                    "text": p.text,
+                    "message": p.message,
+                    "expected": p.expected,
+                }
+                for p in result.problems
+            ],
+            "proposals": [
+                {"kind": p.kind, "id": p.id, "zh": p.zh, "sector": p.sector, "rows": p.rows}
+                for p in result.proposals
+            ],
+            "kept_from_base": result.kept_from_base,
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    out = console(stderr=result.list_file is None)
+    labels = {
+        "error": "[red]error[/red]",
+        "uncertain": "[yellow]not encoded[/yellow]",
+        "note": "[dim]note[/dim]",
+    }
+    for sev in ("error", "uncertain", "note"):
+        for p in (q for q in result.problems if q.severity == sev):
+            out.print(f"{labels[sev]}: ", end="")
+            out.print(str(p), markup=False, highlight=False)
+    for p in result.proposals:
+        out.print(f"proposed {p.kind[:-1].replace('_', ' ')} [bold]{p.id}[/bold]: ", end="")
+        out.print(f"{p.zh} ({len(p.rows)} row(s))", markup=False, highlight=False)
+    if result.list_file is None:
+        out.print(f"[red]nothing written[/red]: {len(result.errors)} error(s) in {doc.path.name}")
+        for w in written:
+            out.print(f"wrote {w} (for review)")
+        return
+    lf = result.list_file
+    out.print(
+        f"[green]wrote[/green] {written[0]}: {len(lf.items)} items in {len(lf.sectors)} sector(s); "
+        f"{len(result.uncertain)} row(s) not encoded (coverage.missing)"
+        + (f"; kept from the base: {len(result.kept_from_base)} item(s)" if result.kept_from_base else "")
+    )
+    for w in written[1:]:
+        out.print(f"wrote {w}: {len(result.proposals)} proposed vocabulary entries to review")
+    out.print(
+        f"next: ftzlist lists validate {written[0]}; ftzlist lists export {lf.id} --lists {written[0]} --format xlsx"
+    )
