@@ -195,10 +195,13 @@ def _pathway(text: str) -> Pathway | None:
     sa = "安全评估" in t or "securityassessment" in t
     scc = any(w in t for w in ("标准合同", "保护认证", "认证", "standardcontract", "certification", "scc"))
     other = any(w in t for w in ("其他合法", "其他合规", "其它合法", "otherlawful", "otherlegal"))
-    found = [p for p, hit in ((Pathway.security_assessment, sa), (Pathway.other_lawful_path, other)) if hit]
-    if scc and not sa:
-        found.append(Pathway.standard_contract_or_certification)
-    return found[0] if len(found) == 1 else None
+    hits = (
+        (Pathway.security_assessment, sa),
+        (Pathway.standard_contract_or_certification, scc),
+        (Pathway.other_lawful_path, other),
+    )
+    found = [p for p, hit in hits if hit]
+    return found[0] if len(found) == 1 else None  # none, or two pathways named in one cell
 
 
 PATHWAY_EXPECTED = (
@@ -244,6 +247,7 @@ class _Reader:
         self.notes: list[str] = []
         self.titles: list[str] = []
         self.rows: list[tuple[Row, dict[str, Any]]] = []  # row, section context
+        self.header_rows: dict[str, int] = {}
 
     def add(
         self,
@@ -324,6 +328,7 @@ class _Reader:
         return found, bad
 
     def _body(self, grid: Grid, header: int, body: int, cols: dict[str, int]) -> None:
+        self.header_rows[grid.name] = header
         where0 = grid.where(header)
         for r in range(header):  # title rows above the header
             texts = [t for t in grid.cells[r] if t.strip()]
@@ -467,6 +472,7 @@ class _Interpreter:
         self.sectors: dict[str, dict[str, Any]] = {}  # sector -> scope facts
         self.windows: set[str] = set()
         self.status = options.status
+        self.unplaced: set[tuple[str, str]] = set()
 
     # proposals ---------------------------------------------------------------------------------
     def propose(self, kind, zh: str, row: Row, sector: str | None = None) -> str:
@@ -517,12 +523,16 @@ class _Interpreter:
             return None
         if key in section:
             return "section", section[key][0], section[key][1]
-        col = BY_KEY[key]
-        self.r.add(
-            "error",
-            row.where(),
-            f"no {col.zh[0]} ({col.en[0]}) for this row: neither a column nor a section title gives it",
-        )
+        if (row.grid.name, key) not in self.unplaced:  # one error per table, at its header row
+            self.unplaced.add((row.grid.name, key))
+            col = BY_KEY[key]
+            self.r.add(
+                "error",
+                row.grid.where(self.r.header_rows[row.grid.name]),
+                f"no column for {col.zh[0]} ({col.en[0]}), and no section title above row {row.label} gives it",
+                expected=f"a header cell naming it ({', '.join(col.zh[:3] + col.en[:2])}) or section rows "
+                "such as 一、需申报数据出境安全评估的数据",
+            )
         return None
 
     def row(self, row: Row, section: dict[str, Any]) -> None:

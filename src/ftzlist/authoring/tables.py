@@ -82,9 +82,8 @@ class Grid:
         return self.row_numbers[r]
 
     def col_label(self, c: int) -> str:
-        if self.kind == "docx":
-            return f"column {c + 1}"
-        return column_letter(c)
+        """Excel's column letter; a Word table's column number (from 1)."""
+        return str(c + 1) if self.kind == "docx" else column_letter(c)
 
     def where(self, r: int, c: int | None = None) -> str:
         """'sheet 'Part C', row 12, column C' — how an error names a cell."""
