@@ -300,7 +300,7 @@ def declaration_out(ws: Workspace, decl_id: int) -> DeclarationOut:
         title=row.title,
         revision=row.revision,
         flows=[f.id for f in decl.flows],
-        updated_at=row.updated_at,
+        updated_at=row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=dt.UTC),
         updated_by=row.updated_by,
     )
 

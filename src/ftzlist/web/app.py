@@ -173,13 +173,13 @@ def create_app(settings: WebSettings, *, clock: Callable[[], dt.datetime] | None
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound):
         if _is_api(request):
-            return JSONResponse({"detail": str(exc), "problems": exc.problems}, 404)
+            return JSONResponse({"detail": str(exc), "problems": [str(p) for p in exc.problems]}, 404)
         return page_error(request, 404, str(exc))
 
     @app.exception_handler(InputError)
     async def _input(request: Request, exc: InputError):
         if _is_api(request):
-            return JSONResponse({"detail": str(exc), "problems": exc.problems}, 400)
+            return JSONResponse({"detail": str(exc), "problems": [str(p) for p in exc.problems]}, 400)
         return page_error(request, 400, str(exc), exc.problems)
 
     return app
