@@ -93,3 +93,10 @@ def test_reports_modules_form_no_cycle():
 def test_the_cycle_finder_finds_a_cycle():
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_reports_never_import_the_jobs_that_use_them():
+    """`group` (and the snapshot diff) build on reports' writers; reports never import them back."""
+    for path in (SRC / "ftzlist" / "reports").rglob("*.py"):
+        bad = sorted(m for m in imports(path) if m.startswith(("ftzlist.group", "ftzlist.snapshots")))
+        assert not bad, f"{path.name} imports {bad}"

@@ -27,9 +27,11 @@ def _head(zh: str, en: str, lang: T.Lang) -> str:
     return T.pick((zh, en), lang, sep="\n")
 
 
-def _sheet(
+def sheet(
     wb: Any, name: str, headers: list[tuple[str, str, int]], rows: list[list[Any]], lang: T.Lang
 ) -> Any:
+    """A sheet with a bold `中文 / English` header row (chosen by `lang`), column widths, wrapped
+    cells written through `excel.safe`, frozen panes and an autofilter."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -96,7 +98,7 @@ def write_decisions(
         [T.word("excluded", lang), ", ".join(ht.excluded_exempt_flows) or T.word("none", lang)],
         [T.word("handler_totals", lang), T.pathway(ht.pathway, lang)],
     ]
-    ws = _sheet(wb, "summary", [("项目", "Field", 34), ("值", "Value", 80)], summary, lang)
+    ws = sheet(wb, "summary", [("项目", "Field", 34), ("值", "Value", 80)], summary, lang)
     ws.auto_filter.ref = None
 
     decl_flows = {f.id: f for f in declaration.flows} if declaration else {}
@@ -123,7 +125,7 @@ def write_decisions(
                 "\n".join(f.alternatives) or None,
             ]
         )
-    fws = _sheet(
+    fws = sheet(
         wb,
         "flows",
         [
@@ -146,8 +148,8 @@ def write_decisions(
         flow_rows,
         lang,
     )
-    _colour_pathways(fws, label_col=6, id_col=7)
-    _sheet(
+    colour_pathways(fws, label_col=6, id_col=7)
+    sheet(
         wb,
         "data_items",
         [
@@ -178,7 +180,7 @@ def write_decisions(
         ],
         lang,
     )
-    _sheet(
+    sheet(
         wb,
         "obligations",
         [
@@ -209,7 +211,7 @@ def write_decisions(
         ],
         lang,
     )
-    _sheet(
+    sheet(
         wb,
         "reasons",
         [
@@ -260,7 +262,7 @@ def write_decisions(
         for f in ds.flows
         for h in f.headroom
     ]
-    hws = _sheet(
+    hws = sheet(
         wb,
         "headroom",
         [
@@ -280,7 +282,7 @@ def write_decisions(
     )
     if head_rows:
         _headroom_chart(hws, len(head_rows), lang)
-    _sheet(
+    sheet(
         wb,
         "lists",
         [
@@ -311,7 +313,7 @@ PATHWAY_FILL = {
 }
 
 
-def _colour_pathways(ws: Any, label_col: int, id_col: int) -> None:
+def colour_pathways(ws: Any, label_col: int, id_col: int) -> None:
     """Tint each flow's pathway cell (red: assessment, orange: contract or other path, green: exempt)."""
     from openpyxl.styles import PatternFill
 
@@ -345,7 +347,7 @@ def _extras(wb: Any, extras: ReportExtras, lang: T.Lang) -> None:
             for s in extras.counts
             for p in s.points
         ]
-        _sheet(
+        sheet(
             wb,
             "person_counts",
             [
@@ -359,7 +361,7 @@ def _extras(wb: Any, extras: ReportExtras, lang: T.Lang) -> None:
         )
     if extras.comparison is not None:
         cmp = extras.comparison
-        _sheet(
+        sheet(
             wb,
             "zone_comparison",
             [("活动编号", "Flow", 18)] + [(z, z, 26) for z in cmp.zones],
@@ -367,7 +369,7 @@ def _extras(wb: Any, extras: ReportExtras, lang: T.Lang) -> None:
             lang,
         )
     if extras.calendar:
-        _sheet(
+        sheet(
             wb,
             "calendar",
             [
