@@ -31,7 +31,7 @@ app = typer.Typer(
 COMMAND_MODULES = (
     *("assess", "lists", "listtools", "compare", "schema", "scan", "count", "report", "template"),
     *("filings", "due", "calendar", "vocab", "listimport"),
-    *("pack", "group"),
+    *("pack", "group", "snapshots"),
     *("serve", "accounts"),
 )
 
