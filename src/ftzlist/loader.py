@@ -18,26 +18,33 @@ from pathlib import Path
 from ftzlist.errors import InputError
 from ftzlist.law import Law, ListSet, Vocabulary, nearest, parent_of
 from ftzlist.schema.declaration import Declaration
+from ftzlist.schema.instruments import Instruments, InstrumentsFile, citation_context, merge
 from ftzlist.schema.lists import ListFile
 from ftzlist.schema.vocabulary import VocabularyFile
 from ftzlist.yamlio import STDIN, load_model, parse, read_text, validate
 
 __all__ = [
     "BUNDLED",
+    "INSTRUMENT_FILES",
     "Law",
     "ListSet",
     "Vocabulary",
     "check_declaration",
     "check_list",
     "exemption_grounds",
+    "bundled_instruments",
     "load_declaration",
+    "load_instruments",
     "load_law",
     "load_list_file",
     "nearest",
     "read_declaration",
+    "registry_for",
 ]
 
 BUNDLED = Path(__file__).parent / "lists"
+INSTRUMENT_FILES = ("instruments.yaml", "instruments.yml")
+"""File names of instrument registries: the bundled one, and one in any list folder a user adds."""
 
 
 def _merge(files: list[tuple[str, VocabularyFile]]) -> Vocabulary:
@@ -76,6 +83,40 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def load_instruments(paths: Iterable[Path] = ()) -> Instruments:
+    """The bundled registry plus the registry files at `paths`."""
+    return _instruments(tuple(dict.fromkeys(p.resolve() for p in paths)), bundled_instruments())
+
+
+@cache
+def bundled_instruments() -> Instruments:
+    return _instruments(((BUNDLED / INSTRUMENT_FILES[0]).resolve(),), None)
+
+
+def _instruments(files: tuple[Path, ...], base: Instruments | None) -> Instruments:
+    if not files and base is not None:
+        return base
+    try:
+        return merge(((str(p), load_model(InstrumentsFile, p)) for p in files), base)
+    except ValueError as exc:
+        raise InputError("instrument registries disagree", problems=str(exc).split("; ")) from None
+
+
+def registry_for(path: Path, base: Instruments) -> Instruments:
+    """`base` plus the `instruments.yaml` beside the list file at `path`, if there is one."""
+    return _instruments(tuple(p.resolve() for p in _sibling_registries([Path(path)])), base)
+
+
+def _sibling_registries(list_paths: Iterable[Path]) -> list[Path]:
+    """The `instruments.yaml` next to each list file (a list folder may register its own)."""
+    out = []
+    for p in list_paths:
+        for name in INSTRUMENT_FILES:
+            if (p.parent / name).is_file():
+                out.append(p.parent / name)
+    return out
+
+
 def _yaml_files(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
@@ -88,10 +129,13 @@ def _yaml_files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def load_list_file(path: Path) -> tuple[ListFile, str]:
-    """One list file and the SHA-256 of its text."""
+def load_list_file(path: Path, instruments: Instruments | None = None) -> tuple[ListFile, str]:
+    """One list file and the SHA-256 of its text. Citations are checked against `instruments`
+    (default: the bundled registry plus an `instruments.yaml` beside the file) and labelled."""
+    instruments = registry_for(Path(path), bundled_instruments() if instruments is None else instruments)
     text = read_text(path)
-    lf = validate(ListFile, parse(text, str(path)), text, str(path))
+    data = parse(text, str(path))
+    lf = validate(ListFile, data, text, str(path), context=citation_context(data, instruments))
     return lf, _hash(text)
 
 
@@ -139,23 +183,37 @@ def _bundled_law() -> Law:
 
 def _load(extra: tuple[Path, ...], bundled: bool) -> Law:
     vocab_files = _yaml_files([BUNDLED / "vocabulary"]) if bundled else []
-    list_files = [p for p in _yaml_files([BUNDLED]) if p.parent == BUNDLED] if bundled else []
+    list_files = (
+        [p for p in _yaml_files([BUNDLED]) if p.parent == BUNDLED and p.name not in INSTRUMENT_FILES]
+        if bundled
+        else []
+    )
+    registries: list[Path] = []
     for p in _yaml_files(extra):
-        (vocab_files if p.parent.name == "vocabulary" else list_files).append(p)
-    voc = _merge([(str(p), load_model(VocabularyFile, p)) for p in vocab_files])
+        if p.name in INSTRUMENT_FILES:
+            registries.append(p)
+        elif p.parent.name == "vocabulary":
+            vocab_files.append(p)
+        else:
+            list_files.append(p)
+    instruments = load_instruments(
+        registries + _sibling_registries(p for p in list_files if p.parent.resolve() != BUNDLED.resolve())
+    )
+    context = {"instruments": instruments}
+    voc = _merge([(str(p), load_model(VocabularyFile, p, context=context)) for p in vocab_files])
     by_id: dict[str, ListFile] = {}
     hashes: dict[str, str] = {}
     paths: dict[str, Path] = {}
     problems: list[str] = []
     for p in list_files:
-        lf, digest = load_list_file(p)
+        lf, digest = load_list_file(p, instruments)
         if lf.id in by_id:
             raise InputError(f"list id '{lf.id}' is also defined in {paths[lf.id]}", where=str(p))
         problems.extend(check_list(lf, voc, str(p)))
         by_id[lf.id], hashes[lf.id], paths[lf.id] = lf, digest, p
     if problems:
         raise InputError("list files refer to unknown ids", problems=problems)
-    return Law(vocabulary=voc, lists=ListSet(by_id, hashes, paths))
+    return Law(vocabulary=voc, lists=ListSet(by_id, hashes, paths), instruments=instruments)
 
 
 # Readers for other formats, by file suffix, as "module:function" so they are imported only when

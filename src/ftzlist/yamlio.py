@@ -436,10 +436,10 @@ def describe(exc: ValidationError, text: str | None, where: str) -> InputError:
     return InputError(f"{len(problems)} problem(s) in {where}", problems=problems)
 
 
-def load_model(model: type[M], path: Path | str) -> M:
+def load_model(model: type[M], path: Path | str, *, context: Any = None) -> M:
     text = read_text(path)
     data = parse(text, label(path))
-    return validate(model, data, text, label(path))
+    return validate(model, data, text, label(path), context=context)
 
 
 def validate(model: type[M], data: Any, text: str | None, where: str, *, context: Any = None) -> M:

@@ -30,10 +30,10 @@ off_list:
   id: t.off-list
   title: {zh: 清单外免予, en: off the list is exempt}
   pathway: exempt
-  citation: {instrument: CBDF Provisions, ref: Art. 6}
+  citation: {instrument: cn.cbdf, ref: Art. 6}
 sectors:
   - sector: retail
-    citation: {instrument: Test list, ref: Part 1}
+    citation: {instrument: tianjin.ftz-list-2024, ref: Part 1}
 items:
   - id: t.pi.contract
     title: {zh: 合同, en: contract band}
@@ -42,7 +42,7 @@ items:
     sectors: [retail]
     persons: {min: 100000, max: 1000000}
     group: t.pi
-    citation: {instrument: Test list, ref: Item 1}
+    citation: {instrument: tianjin.ftz-list-2024, ref: Item 1}
   - id: t.pi.assessment
     title: {zh: 评估, en: assessment band}
     pathway: security_assessment
@@ -50,7 +50,7 @@ items:
     sectors: [retail]
     persons: {min: 1000000}
     group: t.pi
-    citation: {instrument: Test list, ref: Item 2}
+    citation: {instrument: tianjin.ftz-list-2024, ref: Item 2}
 """
 
 
@@ -96,13 +96,17 @@ def test_duplicate_ids_name_both_lines(tmp_path, law: Law) -> None:
 
 
 def test_missing_citation(tmp_path, law: Law) -> None:
-    errors = check(tmp_path, law, GOOD.replace("    citation: {instrument: Test list, ref: Item 2}\n", ""))
+    errors = check(
+        tmp_path, law, GOOD.replace("    citation: {instrument: tianjin.ftz-list-2024, ref: Item 2}\n", "")
+    )
     assert any(":34: t.pi.assessment: no citation" in e for e in errors), errors
 
 
 def test_placeholder_citation(tmp_path, law: Law) -> None:
     errors = check(tmp_path, law, GOOD.replace("ref: Item 2", "ref: TODO"))
-    assert any("t.pi.assessment: citation 'Test list TODO' is a placeholder" in e for e in errors), errors
+    assert any(
+        "t.pi.assessment: citation 'Tianjin FTZ list 2024 TODO' is a placeholder" in e for e in errors
+    ), errors
 
 
 def test_unknown_vocabulary_names_the_nearest(tmp_path, law: Law) -> None:
@@ -133,8 +137,8 @@ def test_conflict_tag_needs_both_versions(tmp_path, law: Law) -> None:
         tmp_path,
         law,
         GOOD.replace(
-            "    citation: {instrument: Test list, ref: Item 2}\n",
-            "    citation: {instrument: Test list, ref: Item 2}\n    status: C\n",
+            "    citation: {instrument: tianjin.ftz-list-2024, ref: Item 2}\n",
+            "    citation: {instrument: tianjin.ftz-list-2024, ref: Item 2}\n    status: C\n",
         ),
     )
     assert any("t.pi.assessment: tagged [C] (sources conflict) but has no `note`" in e for e in errors), (
@@ -153,7 +157,7 @@ def test_a_fresh_skeleton_loads_but_does_not_validate(tmp_path, law: Law) -> Non
     text = skeleton("testland-ftz-2026", zone="tianjin-ftz", sector="retail")
     errors = check(tmp_path, law, text)
     assert errors and all("placeholder" in e for e in errors)
-    filled = text.replace("TODO", "Filled")
+    filled = text.replace("instrument: TODO", "instrument: tianjin.ftz-list-2024").replace("TODO", "Filled")
     assert check(tmp_path, law, filled) == []
 
 

@@ -172,4 +172,4 @@ def with_list(law: Law, lf: ListFile, sha256: str, *, replacing: Iterable[str] =
     sha = {i: h for i, h in law.lists.sha256.items() if i in by_id}
     paths = {i: p for i, p in law.lists.paths.items() if i in by_id}
     by_id[lf.id], sha[lf.id] = lf, sha256
-    return Law(vocabulary=law.vocabulary, lists=ListSet(by_id, sha, paths))
+    return Law(vocabulary=law.vocabulary, lists=ListSet(by_id, sha, paths), instruments=law.instruments)

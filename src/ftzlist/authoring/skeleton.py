@@ -18,7 +18,7 @@ issuers:
   - {{zh: TODO 发布机关, en: TODO issuer}}
 issued: {day}
 effective_from: {day}
-legal_basis: [CBDF Provisions Art. 6]
+legal_basis: [cn.cbdf]
 scope:
   zone: {zone}
   description:
@@ -82,7 +82,7 @@ off_list:
     zh: 清单所列行业中未列入清单的数据出境，免予申报安全评估、订立标准合同、通过认证
     en: data of a covered sector that is not on the list is exempt from the three formalities
   pathway: exempt
-  citation: {{instrument: CBDF Provisions, ref: Art. 6}}
+  citation: {{instrument: cn.cbdf, ref: Art. 6}}
 """
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ftzlist.errors import InputError
-from ftzlist.loader import Law, Vocabulary, check_list
+from ftzlist.loader import Law, Vocabulary, check_list, registry_for
+from ftzlist.schema.instruments import article_zh, citation_context, walk_citations
 from ftzlist.schema.lists import Item, ListFile
 from ftzlist.yamlio import line_of, parse, read_text, validate
 
@@ -72,7 +73,8 @@ def validate_list(path: Path, law: Law) -> list[Problem]:
         return doc.problems
     data = _raw_checks(doc, data)
     try:
-        lf = validate(ListFile, data, text, str(path))
+        registry = registry_for(path, law.instruments)
+        lf = validate(ListFile, data, text, str(path), context=citation_context(data, registry))
     except InputError as exc:
         for p in exc.problems:
             msg = f"{p.field}: {p.message}" if p.field else p.message
@@ -281,6 +283,7 @@ def _citations(doc: _Doc, lf: ListFile) -> None:
                 item=iid,
                 loc=(*loc, "status"),
             )
+    _citation_forms(doc, lf)
     for p_i, proc in enumerate(lf.procedures):
         for s_i, step in enumerate(proc.steps):
             if _placeholder(step.citation.ref) or _placeholder(step.citation.instrument):
@@ -289,6 +292,42 @@ def _citations(doc: _Doc, lf: ListFile) -> None:
                     item=proc.id,
                     loc=("procedures", p_i, "steps", s_i, "citation"),
                 )
+
+
+def _citation_forms(doc: _Doc, lf: ListFile) -> None:
+    """Warnings: a ref with no Chinese form; a rule citing an article the list keeps as a provision
+    without linking to it (the reading document is built from those links)."""
+    by_ref = {(p.instrument, p.ref): p.id for p in lf.provisions}
+    for loc, c in walk_citations(lf):
+        if _placeholder(c.instrument) or _placeholder(c.ref):
+            continue
+        item = _item_at(lf, loc)
+        for ref, ref_zh in [(c.ref, c.ref_zh), *((a.ref, a.ref_zh) for a in c.also)]:
+            if ref_zh is None and article_zh(ref) is None:
+                doc.add(
+                    f"citation ref '{ref}' is not an article reference and has no `ref_zh`: "
+                    "the Chinese output would show it in English",
+                    item=item,
+                    loc=loc,
+                    severity="warning",
+                )
+        head = c.ref.split(",")[0].split("(")[0].strip()
+        linked = by_ref.get((c.instrument, head))
+        if c.provision is None and linked is not None and loc[:1] != ("provisions",):
+            doc.add(
+                f"cites {c.ref} of {c.instrument}, kept as provision '{linked}': add `provision: {linked}`",
+                item=item,
+                loc=loc,
+                severity="warning",
+            )
+
+
+def _item_at(lf: ListFile, loc: tuple) -> str | None:
+    if len(loc) > 1 and loc[0] == "items" and isinstance(loc[1], int):
+        return lf.items[loc[1]].id
+    if loc[:1] == ("off_list",) and lf.off_list is not None:
+        return lf.off_list.id
+    return None
 
 
 # --- dates -----------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def _alternative_text(flow: FlowDecision, there: FlowDecision, list_ids: list[st
     tag = f" [{c.status}]" if c.status != "V" else ""
     return (
         f"{there.pathway.value} under {', '.join(list_ids)} instead of {home}: "
-        f"{permit.id} lets its handlers rely on other zones' lists ({c.instrument} {c.ref}){tag}"
+        f"{permit.id} lets its handlers rely on other zones' lists ({c}){tag}"
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ftzlist.errors import InputError
 from ftzlist.law.vocabulary import Vocabulary
+from ftzlist.schema.instruments import Instruments
 from ftzlist.schema.lists import ListFile
 
 
@@ -70,7 +71,8 @@ class ListSet:
 
 @dataclass(frozen=True)
 class Law:
-    """The vocabularies and list versions a decision is made on."""
+    """The vocabularies, list versions and instruments registry a decision is made on."""
 
     vocabulary: Vocabulary
     lists: ListSet
+    instruments: Instruments = field(default_factory=lambda: Instruments({}))

@@ -55,7 +55,7 @@ def law_with(law: Law, lf: ListFile, sha256: str, as_of: dt.date) -> Law:
     sha = {i: h for i, h in law.lists.sha256.items() if i in by_id}
     paths = {i: p for i, p in law.lists.paths.items() if i in by_id}
     by_id[lf.id], sha[lf.id] = edition, sha256
-    return Law(vocabulary=law.vocabulary, lists=ListSet(by_id, sha, paths))
+    return Law(vocabulary=law.vocabulary, lists=ListSet(by_id, sha, paths), instruments=law.instruments)
 
 
 def _change(a: Pathway, b: Pathway) -> str:

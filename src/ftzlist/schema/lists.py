@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from ftzlist.schema.common import Citation, DataClass, Id, Pathway, Sensitivity, Status, Strict, Text
 
@@ -299,7 +299,9 @@ class ListFile(Strict):
         "engine takes the stricter answer of 'in force' and 'not yet in force' and says why.",
     )
     trial_until: dt.date | None = None
-    legal_basis: list[str] = Field(default_factory=list)
+    legal_basis: list[str] = Field(
+        default_factory=list, description="Instrument ids (instruments.yaml) the list rests on."
+    )
     scale: str | None = None
     scope: Scope
     sources: list[Source]
@@ -325,6 +327,14 @@ class ListFile(Strict):
     procedures: list[Procedure] = Field(default_factory=list)
     catalogue: list[CatalogueEntry] = Field(default_factory=list)
     provisions: list[Provision] = Field(default_factory=list)
+
+    @field_validator("legal_basis")
+    @classmethod
+    def _known_instruments(cls, ids: list[str], info: ValidationInfo) -> list[str]:
+        registry = (info.context or {}).get("instruments")
+        if registry is not None:
+            registry.check_ids(ids)
+        return ids
 
     @model_validator(mode="after")
     def _check(self) -> ListFile:
@@ -353,13 +363,24 @@ class ListFile(Strict):
 
 
 class Provision(Strict):
-    """An article of the measures kept for reference and citation (not itself a rule)."""
+    """An article or part of an instrument, kept for reference (not itself a rule). Rules that
+    encode it point at it with `citation.provision`; the list's reading document is built from
+    those links (article -> items -> readings)."""
 
     id: Id
+    instrument: str = Field(min_length=1, description="Instrument id from instruments.yaml.")
     ref: str
     title: Text
     summary: Text
     status: Status = "V"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_instrument(cls, data: Any, info: ValidationInfo) -> Any:
+        registry = (info.context or {}).get("instruments")
+        if registry is not None and isinstance(data, dict) and isinstance(data.get("instrument"), str):
+            registry.check_ids([data["instrument"]])
+        return data
 
 
 Coverage.model_rebuild()
