@@ -87,17 +87,17 @@ def test_the_small_list_is_valid(tmp_path, law: Law) -> None:
         (
             "citation: {instrument: tianjin.ftz-list-2024, ref: Art. 3, provision: t.art03}",
             "citation: {instrument: CBDF Provisions, ref: Art. 3}",
-            ":{line}: t.pi.contract: items.0.citation: Value error, unknown instrument 'CBDF Provisions'; nearest: cn.cbdf",
+            ":{line}: t.pi.contract: items.0.citation: unknown instrument 'CBDF Provisions'; nearest: cn.cbdf",
         ),
         (
             "citation: {instrument: cn.cbdf, ref: Art. 6}",
             "citation: {instrument: cn.cbdfx, ref: Art. 6}",
-            ":{line}: off_list.citation: Value error, unknown instrument 'cn.cbdfx'; nearest: cn.cbdf",
+            ":{line}: off_list.citation: unknown instrument 'cn.cbdfx'; nearest: cn.cbdf",
         ),
         (
             "ref: Art. 3, provision: t.art03}",
             "ref: Art. 3, provision: t.art33}",
-            ":{line}: t.pi.contract: items.0.citation: Value error, provision 't.art33' is not in this list's provisions",
+            ":{line}: t.pi.contract: items.0.citation: provision 't.art33' is not in this list's provisions",
         ),
         (
             "citation: {instrument: tianjin.ftz-list-2024, ref: Art. 3, provision: t.art03}",
@@ -107,7 +107,7 @@ def test_the_small_list_is_valid(tmp_path, law: Law) -> None:
         (
             "ref: retail, ref_zh: 零售}",
             "ref: retail, ref_zh: 零售, also: [{instrument: cn.pipel, ref: Art. 38}]}",
-            "sectors.0.citation: Value error, unknown instrument 'cn.pipel'; nearest: cn.pipl",
+            "sectors.0.citation: unknown instrument 'cn.pipel'; nearest: cn.pipl",
         ),
         (
             "ref: retail, ref_zh: 零售}",
@@ -117,12 +117,12 @@ def test_the_small_list_is_valid(tmp_path, law: Law) -> None:
         (
             "legal_basis: [cn.cbdf]",
             "legal_basis: [cn.cbdf, Data Security Law]",
-            ":{line}: legal_basis: Value error, unknown instrument 'Data Security Law'; nearest: cn.dsl",
+            ":{line}: legal_basis: unknown instrument 'Data Security Law'; nearest: cn.dsl",
         ),
         (
             "  - id: t.art03\n    instrument: tianjin.ftz-list-2024",
             "  - id: t.art03\n    instrument: tianjin.list",
-            "provisions.0: Value error, unknown instrument 'tianjin.list'",
+            "provisions.0: unknown instrument 'tianjin.list'",
         ),
     ],
 )
@@ -138,8 +138,10 @@ def test_unknown_ids_and_broken_links_name_file_and_line(tmp_path, law: Law, old
     assert any(expected in e and e.startswith(str(p)) for e in errors), errors
     with pytest.raises(InputError) as exc:
         load_list_file(p)
-    message = expected.split(": Value error, ")[-1]
-    assert any(message in x and x.startswith(str(p)) for x in exc.value.problems), exc.value.problems
+    problems = [str(x) for x in exc.value.problems]
+    assert any(expected.split(" t.pi.contract: ")[-1] in x and x.startswith(str(p)) for x in problems), (
+        problems
+    )
 
 
 def test_a_missing_provision_link_is_a_warning(tmp_path, law: Law) -> None:
@@ -158,7 +160,7 @@ def test_a_folder_registers_its_own_instruments(tmp_path) -> None:
     write(tmp_path, SMALL.replace("instrument: tianjin.ftz-list-2024", "instrument: testland.list-2026"))
     with pytest.raises(InputError) as exc:
         load_law([tmp_path])
-    assert any("unknown instrument 'testland.list-2026'" in p for p in exc.value.problems)
+    assert any("unknown instrument 'testland.list-2026'" in str(p) for p in exc.value.problems)
     write(
         tmp_path,
         "instruments:\n  - id: testland.list-2026\n    kind: list\n    title: {zh: 测试清单, en: Testland list}\n"
@@ -180,7 +182,7 @@ def test_an_instrument_defined_twice_differently_is_an_error(tmp_path) -> None:
     )
     with pytest.raises(InputError, match="instrument registries disagree") as exc:
         load_law([tmp_path])
-    assert any("'cn.cbdf' is also defined, differently" in p for p in exc.value.problems)
+    assert any("'cn.cbdf' is also defined, differently" in str(p) for p in exc.value.problems)
 
 
 @pytest.mark.parametrize(
