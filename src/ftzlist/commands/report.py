@@ -14,7 +14,7 @@ from ftzlist.errors import InputError
 
 if TYPE_CHECKING:
     from ftzlist.law import Law
-    from ftzlist.reports.model import ZoneComparison
+    from ftzlist.reports.model import CalendarEntry, ZoneComparison
     from ftzlist.schema.declaration import Declaration
 
 
@@ -65,6 +65,16 @@ def report(
         Path | None,
         typer.Option("--counts", help="Add person-count charts from `ftzlist count --format json` output."),
     ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="Register to read the filing calendar from (with --handler).", show_default=False
+        ),
+    ] = None,
+    handler: Annotated[
+        str | None,
+        typer.Option("--handler", help="The handler's key in the register: adds its filing calendar."),
+    ] = None,
     as_of: AsOfOption = None,
     lists: ListsOption = None,
 ) -> None:
@@ -90,6 +100,8 @@ def report(
         raise InputError(
             "the output would overwrite the declaration; choose another --out", where=str(target)
         )
+    if (db is not None) and handler is None:
+        raise InputError("--db needs --handler: the handler's key in the register")
     if kind == Kind.filing:
         if fmt not in (Format.docx, Format.xlsx):
             raise InputError("filing materials come as --format docx or --format xlsx")
@@ -107,13 +119,17 @@ def report(
             from ftzlist.yamlio import read_text
 
             try:
-                series = series_from_count(CountResult.model_validate_json(read_text(counts)))
+                series = series_from_count(
+                    CountResult.model_validate_json(read_text(counts)), binding=ds.governing_lists
+                )
             except ValueError as exc:
                 raise InputError(
                     f"not an `ftzlist count --format json` result: {exc}", where=str(counts)
                 ) from None
         extras = ReportExtras(
-            counts=series, comparison=zone_comparison(decl, the_law, day) if compare else None
+            counts=series,
+            comparison=zone_comparison(decl, the_law, day) if compare else None,
+            calendar=register_calendar(db, handler, day) if handler else [],
         )
         path = render_report(
             ds,
@@ -129,6 +145,31 @@ def report(
     console(stderr=True).print(
         f"wrote {path} ({path.stat().st_size:,} bytes, {time.monotonic() - started:.1f} s)"
     )
+
+
+def register_calendar(db: str | None, handler: str, day: dt.date) -> list[CalendarEntry]:
+    """The handler's open deadlines in the register (its proceedings' steps, renewals, expiries,
+    incident reports), as on `day`: the report's filing calendar, with each row's owner."""
+    from ftzlist.commands.filings import open_register
+    from ftzlist.reports.model import CalendarEntry
+
+    reg = open_register(db)
+    try:
+        reg.list_proceedings(handler)  # an unknown handler is an error, not an empty calendar
+        rows = [r for r in reg.due(day) if r.handler == handler]
+    finally:
+        reg.close()
+    return [
+        CalendarEntry(
+            day=r.due_on,
+            what=r.title,
+            flow_id=r.flow,
+            provisional=r.provisional,
+            owner=getattr(r, "owner", None),
+            status=r.status,
+        )
+        for r in rows
+    ]
 
 
 def zone_comparison(decl: Declaration, the_law: Law, day: dt.date) -> ZoneComparison:

@@ -55,6 +55,10 @@ def _from_register(db: str | None, handler: str) -> list[HandlerSnapshot]:
 
     reg = open_register(db)
     try:
+        if not hasattr(reg, "flows"):  # pragma: no cover - until the register lists a handler's flows
+            raise InputError(
+                "this register cannot list a handler's flows yet; diff two `assess --format json` files"
+            )
         flows = reg.flows(handler)
         rows = [(flow, s) for flow in flows for s in reg.snapshots(handler, flow)]
     finally:

@@ -79,10 +79,33 @@ def headroom_png(bars: list[Bar]) -> bytes:
     return _png(img)
 
 
+def _ticks(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
+    """Axis ticks: the first of each month on a long axis, each Monday on a short one."""
+    span = (end - start).days
+    out: list[tuple[dt.date, str]] = []
+    if span >= 90:
+        day = dt.date(start.year, start.month, 1)
+        while day <= end:
+            if day >= start:
+                out.append((day, f"{day.month}" if day.month != 1 else f"{day.year}/1"))
+            day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    else:
+        day = start + dt.timedelta(days=(7 - start.weekday()) % 7)
+        while day <= end:
+            out.append((day, f"{day.month}/{day.day}"))
+            day += dt.timedelta(days=7)
+    return out
+
+
 def count_png(
-    title: str, points: list[tuple[dt.date, int]], thresholds: list[tuple[int, str]], year: int
+    title: str,
+    points: list[tuple[dt.date, int]],
+    thresholds: list[tuple[int, str]],
+    start: dt.date,
+    end: dt.date | None = None,
 ) -> bytes:
-    """Cumulative persons over the year (a step line) with the thresholds as horizontal lines."""
+    """Cumulative persons (a step line) from `start` (the first export) to `end` (default the last
+    point), with the thresholds as horizontal lines."""
     from PIL import Image, ImageDraw
 
     height = 320 * SCALE
@@ -93,8 +116,10 @@ def count_png(
     d.text((left, 8 * SCALE), title, font=text, fill=INK)
     top_value = max([p for _, p in points] + [t for t, _ in thresholds] + [1])
     top_value = _nice(top_value * 1.1)
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    span = (end - start).days or 1
+    end = max([end or start, *(day for day, _ in points)])
+    if end <= start:
+        end = start + dt.timedelta(days=1)
+    span = (end - start).days
 
     def x(day: dt.date) -> float:
         return left + (right - left) * (day - start).days / span
@@ -104,10 +129,12 @@ def count_png(
 
     d.line([left, bottom, right, bottom], fill=INK, width=SCALE)
     d.line([left, top, left, bottom], fill=INK, width=SCALE)
-    for month in range(1, 13):
-        mx = x(dt.date(year, month, 1))
+    d.text((left, bottom + 6 * SCALE), start.isoformat(), font=small, fill=INK)
+    for day, label in _ticks(start, end):
+        mx = x(day)
         d.line([mx, bottom, mx, bottom + 4 * SCALE], fill=INK, width=SCALE)
-        d.text((mx + 2 * SCALE, bottom + 6 * SCALE), f"{month}", font=small, fill=INK)
+        if mx - left > 70 * SCALE:
+            d.text((mx + 2 * SCALE, bottom + 6 * SCALE), label, font=small, fill=INK)
     for frac in (0, 0.25, 0.5, 0.75, 1):
         v = int(top_value * frac)
         d.text((4 * SCALE, y(v) - 6 * SCALE), f"{v:,}", font=small, fill=INK)
@@ -116,7 +143,7 @@ def count_png(
         for sx in range(int(left), int(right), 12 * SCALE):
             d.line([sx, ty, min(sx + 6 * SCALE, right), ty], fill=WARN, width=SCALE)
         d.text((left + 6 * SCALE, ty - 18 * SCALE), f"{value:,} {label}", font=small, fill=WARN)
-    pts = sorted(points)
+    pts = sorted(p for p in points if p[0] >= start)
     if pts:
         line = [(x(start), y(0))]
         for day, v in pts:

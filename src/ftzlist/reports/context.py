@@ -232,12 +232,13 @@ def build_context(
     counts = []
     if ex and ex.counts:
         for s in ex.counts:
-            year = s.points[0].day.year if s.points else ds.as_of.year
+            start = s.start or (min(p.day for p in s.points) if s.points else ds.as_of)
             png = count_png(
                 s.label,
                 [(p.day, p.persons) for p in s.points],
                 [(t.persons, t.label) for t in s.thresholds],
-                year,
+                start,
+                max([ds.as_of, *(p.day for p in s.points)]),
             )
             counts.append({"label": s.label, "png": png, "last": s.points[-1].persons if s.points else 0})
     return {
@@ -286,8 +287,12 @@ def build_context(
             {
                 "date": e.day.isoformat(),
                 "flow": e.flow_id or "",
-                "what": e.what,
+                "what": free_text(e.what),
                 "provisional": T.word("provisional", lang) if e.provisional else "",
+                "owner": free_text(e.owner) if e.owner else "",
+                "status": T.pick(T.DUE_STATUS[e.status], lang)
+                if e.status in T.DUE_STATUS
+                else (e.status or ""),
             }
             for e in (ex.calendar if ex else [])
         ],

@@ -144,8 +144,17 @@ def render_docx(ctx: dict[str, Any], path: Path) -> Path:
         heading(doc, w["calendar"], 1)
         table(
             doc,
-            [w["date"], w["flow"], w["what"], ""],
-            [[e["date"], e["flow"], e["what"], e["provisional"]] for e in ctx["calendar"]],
+            [w["date"], w["flow"], w["what"], w["status"], w["owner"]],
+            [
+                [
+                    e["date"] + (f" ({e['provisional']})" if e["provisional"] else ""),
+                    e["flow"],
+                    e["what"],
+                    e["status"],
+                    e["owner"],
+                ]
+                for e in ctx["calendar"]
+            ],
         )
     heading(doc, w["handler_totals"], 1)
     t = ctx["totals"]

@@ -377,9 +377,18 @@ def _extras(wb: Any, extras: ReportExtras, lang: T.Lang) -> None:
                 ("活动编号", "Flow", 18),
                 ("事项", "What", 60),
                 ("暂定", "Provisional", 10),
+                ("状态", "Status", 14),
+                ("负责人", "Owner", 20),
             ],
             [
-                [e.day, e.flow_id, e.what, T.word("yes" if e.provisional else "no", lang)]
+                [
+                    e.day,
+                    e.flow_id,
+                    free_text(e.what),
+                    T.word("yes" if e.provisional else "no", lang),
+                    T.pick(T.DUE_STATUS[e.status], lang) if e.status in T.DUE_STATUS else e.status,
+                    free_text(e.owner) if e.owner else None,
+                ]
                 for e in extras.calendar
             ],
             lang,
