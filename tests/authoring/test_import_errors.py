@@ -101,7 +101,7 @@ def test_a_good_small_table(tmp_path: Path) -> None:
     assert lf.items[1].subjects == ["patient"] and lf.items[1].scenarios == ["pharma.pharmacovigilance"]
     assert lf.sectors[0].enterprise_types == ["pharma.chemical_drugs"]
     r = run_import(src, out)
-    assert r.exit_code == 2 and "exists; not overwritten" in r.output
+    assert r.exit_code == 2 and "file exists; pass --force to replace it" in r.output
     assert run_import(src, out, "--force").exit_code == 0
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ftzlist.authoring.importer import Options, import_document, is_table_item
+from ftzlist.authoring.importer import Options, import_document
+from ftzlist.authoring.layout import is_table_item
 from ftzlist.authoring.scenarios import load_scenarios, run_file, with_list
 from ftzlist.authoring.tables import read_document
 from ftzlist.authoring.terms import Lexicon, TermMap

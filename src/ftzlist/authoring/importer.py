@@ -33,6 +33,7 @@ columns and a `ftzlist` sheet (or the end of the Word annex); importing it again
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ import yaml
 from pydantic import ValidationError
 
 from ftzlist.authoring.headers import BY_KEY, AmbiguousHeader, match_header
+from ftzlist.authoring.layout import data_class_word, is_table_item, scenario_text, subclass_text
 from ftzlist.authoring.tables import Document, Grid
 from ftzlist.authoring.terms import (
     ALL,
@@ -77,11 +79,6 @@ from ftzlist.schema.lists import (
 Severity = Literal["error", "uncertain", "note"]
 HIERARCHY = ("sector", "enterprise_types", "scenario", "pathway", "data_class", "subclass")
 PLACED_BY_SECTION = ("sector", "pathway", "data_class")
-TABLE_PATHWAYS = (
-    Pathway.security_assessment,
-    Pathway.standard_contract_or_certification,
-    Pathway.other_lawful_path,
-)
 TIER = {
     Pathway.security_assessment: "t1",
     Pathway.standard_contract_or_certification: "t2",
@@ -138,10 +135,13 @@ class ImportResult:
 
 @dataclass
 class Options:
-    list_id: str
-    zone: str
+    """What the person importing states. For a table written by `lists export` the id, zone and dates
+    default to the exported list's (given, they make a new edition of it)."""
+
+    list_id: str | None
+    zone: str | None
     issued: dt.date | None
-    effective_from: dt.date
+    effective_from: dt.date | None
     family: str | None = None
     prefix: str | None = None
     title: Text | None = None
@@ -583,6 +583,9 @@ class _Interpreter:
             return
         data_class, class_sensitivity = dc
         important = data_class == DataClass.important_data
+        if "item_id" in row.cols and row.values.get("item_id"):
+            self._exported_row(row, sector, sector_slug, pathway, data_class, class_sensitivity)
+            return
         if important and pathway != Pathway.security_assessment:
             self.r.add(
                 "uncertain",
@@ -591,9 +594,6 @@ class _Interpreter:
                 expected="important data goes to a security assessment (CBDF Arts. 7, 8)",
             )
             self._miss(row, sector, None, f"important data listed with the pathway {pathway.value}")
-            return
-        if "item_id" in row.cols and row.values.get("item_id"):
-            self._exported_row(row, sector, sector_slug, pathway, data_class, class_sensitivity)
             return
         # scenarios ----------------------------------------------------------------------------------
         scenarios = self._scenarios(row, sector)
@@ -878,6 +878,26 @@ class _Interpreter:
     def _miss(self, row: Row, sector: str | None, data_class: DataClass | None, why: str) -> None:
         self.missing.append((row, sector, data_class, why))
 
+    def _check_visible(self, row: Row, item: Item) -> None:
+        """Cells of an exported row that the encoding also decides must still say what the export
+        wrote: an edited cell is an error, never silently overruled."""
+        voc = self.law.vocabulary
+        for key, wrote in (
+            ("data_class", data_class_word(item)),
+            ("scenario", scenario_text(item, voc)),
+            ("subclass", subclass_text(item, voc)),
+        ):
+            seen = row.values.get(key, "")
+            if key in row.cols and norm(seen) != norm(wrote):
+                self.r.add(
+                    "error",
+                    row.where(key),
+                    f"differs from what the ftzlist columns of item {item.id} give ('{wrote}')",
+                    seen,
+                    "the visible cell and the ftzlist columns to agree: edit the encoding too, or delete the "
+                    "ftzlist columns to import the visible text alone",
+                )
+
     def _exported_row(self, row, sector, sector_slug, pathway, data_class, class_sensitivity) -> None:
         """A row written by `lists export`: the id and encoding columns give what the layout cannot."""
         ident = row.values["item_id"]
@@ -917,28 +937,19 @@ class _Interpreter:
         }
         if row.values.get("notes"):
             fields["note"] = row.values["notes"]
-        enc_class = enc.get("data_class")
-        if enc_class is not None and DataClass(enc_class) != data_class and enc_class != "important_data":
-            self.r.add(
-                "error",
-                row.where("data_class"),
-                f"the data category says {data_class.value}, the ftzlist encoding {enc_class}",
-                row.values.get("data_class"),
-                "the two to agree (edit one, or delete the ftzlist columns)",
-            )
-            return
         if enc.get("sectors") != [sector]:
             self.r.add(
                 "error",
                 row.where("sector"),
                 f"the sector reads as {sector}, the ftzlist encoding says {enc.get('sectors')}",
                 row.values.get("sector"),
-                "the two to agree",
+                "the two to agree (edit one, or delete the ftzlist columns to import the visible text alone)",
             )
             return
         fields["source"] = {"sha256": self.doc.sha256, "sheet": row.grid.name, "row": row.label}
         try:
             item = Item.model_validate(fields)
+            self._check_visible(row, item)
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 self.r.add(
@@ -1020,20 +1031,6 @@ def _english(fields: dict[str, Any], pathway: Pathway, law: Law, v: Volume) -> s
 # --- the list file ---------------------------------------------------------------------------------------
 
 
-def is_table_item(item: Item) -> bool:
-    """An item that is one row of a published table (Pattern 1): a zone item of one sector with a
-    table pathway, no handler-holdings rule and not the CIIO rule. The rest of a list (overrides,
-    the CIIO rule, reference rules on holdings, catalogue rules) comes from the measures' articles."""
-    return (
-        item.level == "zone"
-        and item.sectors is not None
-        and len(item.sectors) == 1
-        and item.pathway in TABLE_PATHWAYS
-        and not item.holdings
-        and item.ciio is not True
-    )
-
-
 def import_document(
     doc: Document,
     law: Law,
@@ -1047,6 +1044,27 @@ def import_document(
     frame, order, frame_problems = _frame(doc)
     if frame is not None:
         base = frame
+        options = dataclasses.replace(
+            options,
+            list_id=options.list_id or frame.id,
+            zone=options.zone or frame.scope.zone,
+            issued=options.issued or frame.issued,
+            effective_from=options.effective_from or frame.effective_from,
+        )
+    missing = [k for k in ("list_id", "zone", "effective_from") if getattr(options, k) is None]
+    if missing and frame is None and not frame_problems:
+        names = {"list_id": "--id", "zone": "--zone", "effective_from": "--effective"}
+        return ImportResult(
+            None,
+            [
+                Problem(
+                    "error",
+                    doc.path.name,
+                    f"{', '.join(names[k] for k in missing)} needed: the table is not one written by `lists export`",
+                )
+            ],
+            [],
+        )
     reader = _Reader(doc, lex, options)
     reader.problems.extend(frame_problems)
     reader.read()
@@ -1332,6 +1350,14 @@ def _assemble(
             items=[it.model_dump(exclude_none=True) for it in items],
             sources=[s.model_dump(exclude_none=True) for s in sources],
         )
+        if o.list_id != base.id:  # a new edition made from an export: its own id and dates  # type: ignore[union-attr]
+            data.update(
+                id=o.list_id, family=o.family or base.family, issued=o.issued, effective_from=o.effective_from
+            )  # type: ignore[union-attr]
+            for k in ("effective_to", "trial_until", "effective_from_dates"):
+                data.pop(k, None)
+        if o.zone != base.scope.zone:  # type: ignore[union-attr]
+            data["scope"] = {**data["scope"], "zone": o.zone, "areas": None}
         return ListFile.model_validate(data), kept, problems
     data: dict[str, Any] = base.model_dump(exclude_none=True) if base else {}
     data.update(

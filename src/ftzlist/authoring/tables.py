@@ -167,7 +167,9 @@ def _read_xlsx(path: Path, data: bytes) -> tuple[list[Grid], str | None]:
     frame = None
     for ws in wb.worksheets:
         if ws.title == FRAME_SHEET:
-            frame = "\n".join(_text(row[0]) for row in ws.iter_rows(values_only=True) if row)
+            frame = "\n".join(
+                "" if row[0] is None else str(row[0]) for row in ws.iter_rows(values_only=True) if row
+            )
             continue
         rows = [[_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
         merges = [

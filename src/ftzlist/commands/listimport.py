@@ -3,45 +3,29 @@ official layout for review beside the original. Registered on the `lists` sub-ap
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import ListsOption, console, law, parse_date
+from ftzlist.commands.common import (
+    ForceOption,
+    ListsOption,
+    console,
+    law,
+    output_path,
+    parse_date,
+    today,
+    write_text,
+)
 from ftzlist.commands.lists import lists_app
 from ftzlist.errors import EXIT_INVALID, EXIT_OK, InputError
 
 
 def register(app: typer.Typer) -> None:
     """The commands attach to `lists_app` at import; nothing to add to the root app."""
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write all of `text` or nothing: a temporary file in the same folder, then a rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _target(path: Path, force: bool, inputs: list[Path]) -> Path:
-    if any(path.resolve() == p.resolve() for p in inputs if p.exists()):
-        raise InputError("is also an input; choose another output file", where=str(path))
-    if path.exists() and not force:
-        raise InputError("exists; not overwritten (use --force to replace it)", where=str(path))
-    if not path.parent.exists():
-        raise InputError("the folder does not exist", where=str(path.parent))
-    return path
 
 
 def _text(value: str | None, what: str):
@@ -59,10 +43,19 @@ def _text(value: str | None, what: str):
 @lists_app.command("import")
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="The published table: .xlsx, .csv or .docx (Word annex).")],
-    list_id: Annotated[str, typer.Option("--id", help="Id of the list version, e.g. hubei-ftz-2026.")],
-    zone: Annotated[str, typer.Option("--zone", help="Zone id the list binds, e.g. fujian-ftz.")],
-    issued: Annotated[str, typer.Option("--issued", help="Date of issue, YYYY-MM-DD.")],
-    effective: Annotated[str, typer.Option("--effective", help="First day in force, YYYY-MM-DD.")],
+    list_id: Annotated[
+        str | None,
+        typer.Option(
+            "--id", help="Id of the list version, e.g. hubei-ftz-2026 (an export's own by default)."
+        ),
+    ] = None,
+    zone: Annotated[
+        str | None, typer.Option("--zone", help="Zone id the list binds, e.g. fujian-ftz.")
+    ] = None,
+    issued: Annotated[str | None, typer.Option("--issued", help="Date of issue, YYYY-MM-DD.")] = None,
+    effective: Annotated[
+        str | None, typer.Option("--effective", help="First day in force, YYYY-MM-DD.")
+    ] = None,
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="Only this sheet (Excel) or table number (Word).")
     ] = None,
@@ -113,7 +106,7 @@ def import_cmd(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="List file to write (default: <id>.yaml).")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
+    force: ForceOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="The report as JSON.")] = False,
     lists: ListsOption = None,
 ) -> None:
@@ -133,17 +126,20 @@ def import_cmd(
     if status not in ("V", "V2", "U", "C"):
         raise InputError(f"--status: expected V, V2, U or C, got '{status}'")
     the_law = law(lists)
-    if zone not in the_law.vocabulary.zones:
+    if zone is not None and zone not in the_law.vocabulary.zones:
         from ftzlist.law import nearest
 
         raise InputError(f"--zone: unknown zone '{zone}'{nearest(zone, the_law.vocabulary.zones)}")
-    target = _target(out or Path(f"{list_id}.yaml"), force, [file, *([terms] if terms else [])])
+    inputs = [file, *([terms] if terms else [])]
+    target = output_path(
+        out or Path(f"{list_id or file.stem}.yaml"), inputs=inputs, force=force, what="list file"
+    )
     proposals_path = target.with_name(target.stem + ".proposed-vocabulary.yaml")
     options = Options(
         list_id=list_id,
         zone=zone,
-        issued=parse_date(issued, "--issued"),
-        effective_from=parse_date(effective, "--effective"),
+        issued=parse_date(issued, "--issued") if issued else None,
+        effective_from=parse_date(effective, "--effective") if effective else None,
         family=family,
         prefix=prefix,
         title=_text(title, "--title"),
@@ -151,7 +147,7 @@ def import_cmd(
         status=status,  # type: ignore[arg-type]
         source_url=source_url,
         fill_down=fill_down,
-        today=dt.date.today(),
+        today=today(),
         fills=list(fills or []),
         measures_set_no_pathway=measures_set_no_pathway,
     )
@@ -167,12 +163,11 @@ def import_cmd(
             )
     written: list[str] = []
     if result.proposals:
-        if proposals_path.exists() and not force:
-            raise InputError("exists; not overwritten (use --force to replace it)", where=str(proposals_path))
-        _write_atomic(proposals_path, _proposals_yaml(result.proposals, file))
+        output_path(proposals_path, inputs=inputs, force=force, what="proposed vocabulary")
+        write_text(proposals_path, _proposals_yaml(result.proposals, file))
         written.append(str(proposals_path))
     if result.list_file is not None:
-        _write_atomic(target, _list_yaml(result, doc))
+        write_text(target, _list_yaml(result, doc))
         written.insert(0, str(target))
     _report(result, doc, written, as_json)
     raise typer.Exit(EXIT_INVALID if result.list_file is None else EXIT_OK)
@@ -278,3 +273,39 @@ def _report(result, doc, written: list[str], as_json: bool) -> None:
     out.print(
         f"next: ftzlist lists validate {written[0]}; ftzlist lists export {lf.id} --lists {written[0]} --format xlsx"
     )
+
+
+@lists_app.command("export")
+def export_cmd(
+    list_ref: Annotated[str, typer.Argument(help="A list id (bundled or --lists) or a list file.")],
+    fmt: Annotated[str, typer.Option("--format", help="xlsx or docx.")] = "xlsx",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File to write (default: <id>.<format>).")
+    ] = None,
+    force: ForceOption = False,
+    lists: ListsOption = None,
+) -> None:
+    """Write a list in the official layout (industry → pathway → data category → sub-class →
+    description, bands in Chinese), for review beside the published table.
+
+    The rest of the list file travels in a `ftzlist` sheet (xlsx) or at the end of the annex (docx),
+    so `ftzlist lists import` of the export gives the same list."""
+    from ftzlist.authoring.export import write_docx, write_xlsx
+    from ftzlist.commands.common import replacing
+    from ftzlist.commands.listtools import list_arg
+
+    if fmt not in ("xlsx", "docx"):
+        raise InputError(f"--format: expected xlsx or docx, got '{fmt}'")
+    lf, _ = list_arg(list_ref, lists)
+    the_law = law(lists)
+    target = output_path(out or Path(f"{lf.id}.{fmt}"), inputs=[Path(list_ref)], force=force, what="export")
+    with replacing(target) as tmp:
+        (write_xlsx if fmt == "xlsx" else write_docx)(lf, the_law.vocabulary, tmp)
+    from ftzlist.authoring.layout import table_items
+
+    rows = len(table_items(lf))
+    console().print(
+        f"wrote {target}: {rows} table row(s) of {lf.id}; {len(lf.items) - rows} other item(s) and the rest "
+        "of the list file in the ftzlist part"
+    )
+    raise typer.Exit(EXIT_OK)

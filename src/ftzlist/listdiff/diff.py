@@ -18,6 +18,9 @@ from ftzlist.schema.lists import Band, Item, ListFile
 
 # Fields that describe an item without changing what it catches or requires.
 WORDING = ("id", "title", "citation", "note", "reading", "status")
+# Provenance (where an imported item was read) is not content: a list exported and imported again,
+# or the same table imported twice, differs in nothing else.
+PROVENANCE = ("source",)
 # Fields an item may be split along.
 SPLIT_FIELDS = ("scenarios", "subjects", "categories", "sectors")
 
@@ -133,7 +136,7 @@ def _field_changes(
 
 def _content(it: Item, drop: tuple[str, ...] = ()) -> dict:
     d = it.model_dump(mode="json")
-    for k in (*WORDING, *drop):
+    for k in (*WORDING, *PROVENANCE, *drop):
         d.pop(k, None)
     return d
 
@@ -215,7 +218,7 @@ def diff_lists(old: ListFile, new: ListFile) -> ListDiff:
     pathway_changes: list[ItemChange] = []
 
     def compare(a: Item, b: Item) -> list[FieldChange]:
-        ch = _field_changes(a, b, skip=("id",))
+        ch = _field_changes(a, b, skip=("id", *PROVENANCE))
         bc = _band_direction(a, b)
         if bc:
             bands.append(bc)
@@ -337,8 +340,21 @@ def diff_lists(old: ListFile, new: ListFile) -> ListDiff:
     metadata = _field_changes(
         old,
         new,
-        skip=("id", "items", "sectors", "coverage", "procedures", "catalogue", "provisions", "exemptions"),
+        skip=(
+            "id",
+            "items",
+            "sectors",
+            "coverage",
+            "procedures",
+            "catalogue",
+            "provisions",
+            "exemptions",
+            "sources",
+        ),
     )
+    read = [[_dump(s) for s in lf.sources if s.sha256 is None] for lf in (old, new)]
+    if read[0] != read[1]:  # the tables an import was read from are provenance, not sources of the law
+        metadata.append(FieldChange(field="sources", old=read[0], new=read[1]))
     return ListDiff(
         old_id=old.id,
         new_id=new.id,
