@@ -72,3 +72,36 @@ def drop_pg_db(name: str) -> None:
 
 def d(s: str) -> dt.date:
     return dt.date.fromisoformat(s)
+
+
+def populate(reg) -> None:
+    """At least one row in every register table (handler `acme`, flow `hr`, Fujian fixture)."""
+    from ftzlist.filings.content import FiledContent
+
+    content = FiledContent.model_validate(
+        {
+            "purpose": "group HR",
+            "recipient": {"name": "Parent GmbH", "country": "DE"},
+            "items": [
+                {"id": f"item{i}", "category": "pi.employment", "persons": 10 * i} for i in range(1, 6)
+            ],
+        }
+    )  # five items, like the reliability workers' filings
+    reg.add_handler("acme", "Acme")
+    reg.add_flow("acme", "hr")
+    reg.snapshot_decision(
+        "acme",
+        "hr",
+        as_of=d("2026-03-01"),
+        pathway="standard_contract_or_certification",
+        list_versions={"fujian-ftz-2025": "ab" * 32},
+        input_hash="cd" * 32,
+        engine_version="test",
+        decision={"pathway": "standard_contract_or_certification", "ratio": 1.25, "名": "数据"},
+    )
+    key = reg.open_proceeding("acme", "hr", "fj.list_filing", d("2026-03-02"))
+    reg.record_step(key, "area_notice", d("2026-03-03"))
+    reg.record_filing(key, d("2026-03-04"), content)
+    reg.record_opinion(key, d("2026-03-06"), "off_list")
+    assert reg.record_export("acme", "hr", d("2026-03-09"), persons=900).inconsistencies  # more than filed
+    reg.record_incident("acme", "hr", d("2026-03-10"), "misdirected batch")

@@ -3,6 +3,9 @@
 python filings_worker.py URL WORKER N          record N complete filings
 python filings_worker.py URL WORKER hang       write inside one transaction, print FLUSHED, hang
 python filings_worker.py URL WORKER loop       record filings until killed
+python filings_worker.py URL WORKER vandal     try to rewrite history by every SQL route until killed;
+                                               prints ROUND start REFUSED n OF m per round, or
+                                               SUCCEEDED and the SQL
 """
 
 from __future__ import annotations
@@ -38,6 +41,55 @@ def one_filing(reg: Register, worker: str, j: int) -> str:
     return key
 
 
+def vandal_routes(dialect: str, table: str, cols: list[str]) -> list[str]:
+    """Every route that would change or remove an existing row of `table`."""
+    names = ", ".join(cols)
+    col = next(c for c in cols if c != "id")
+    copy = f"SELECT {names} FROM {table} WHERE id = (SELECT min(id) FROM {table})"
+    routes = [
+        f"DELETE FROM {table}",
+        f"INSERT INTO {table} ({names}) {copy} ON CONFLICT (id) DO UPDATE SET {col} = excluded.{col}",
+    ]
+    if dialect == "sqlite":
+        routes += [
+            f"INSERT OR REPLACE INTO {table} ({names}) {copy}",
+            f"REPLACE INTO {table} ({names}) {copy}",
+        ]
+    else:
+        routes += [f"TRUNCATE {table} CASCADE"]
+    return routes
+
+
+def vandal(reg: Register) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from ftzlist.filings.audit import APPEND_ONLY
+    from ftzlist.filings.models import Base
+
+    append_only = {m.__tablename__ for m in APPEND_ONLY}
+    dialect = reg.engine.dialect.name
+    while True:
+        refused, total, started = 0, 0, time.time()
+        for table in Base.metadata.sorted_tables:
+            cols = [c.name for c in table.columns]
+            routes = vandal_routes(dialect, table.name, cols)
+            if table.name in append_only:
+                routes.append(f"UPDATE {table.name} SET {cols[1]} = {cols[1]}")
+            for sql in routes:
+                total += 1
+                try:
+                    with reg.engine.begin() as c:
+                        n = c.execute(text(sql)).rowcount
+                    if n:  # an empty table has nothing to rewrite yet
+                        print("SUCCEEDED", sql, flush=True)
+                except DBAPIError as exc:
+                    if "refused" not in str(exc) and "locked" not in str(exc):
+                        print("ERROR", sql, str(exc).splitlines()[0], flush=True)
+                    refused += 1
+        print("ROUND", started, "REFUSED", refused, "OF", total, flush=True)
+
+
 def main() -> None:
     url, worker, mode = sys.argv[1:4]
     migrate = sys.argv[4:5] == ["migrate"]  # several processes opening a fresh database at once
@@ -57,6 +109,8 @@ def main() -> None:
             print("FLUSHED", flush=True)
             time.sleep(120)
         return
+    if mode == "vandal":
+        vandal(reg)
     if mode == "loop":
         j = 0
         while True:

@@ -12,9 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from filings_support import populate
 from sqlalchemy import func, select, text
 
 from ftzlist.filings.models import Application, AuditEntry, FiledItem, Filing, Flow, Proceeding, StepRecord
+from ftzlist.filings.verify import verify
 
 WORKER = Path(__file__).parent / "filings_worker.py"
 PROCESSES, EACH = 4, 5
@@ -79,6 +81,8 @@ def assert_consistent(reg, *, complete: bool) -> None:
                 )
             )
             assert ids == audited, table
+    report = verify(reg.engine)
+    assert report.ok, report.problems
 
 
 def test_concurrent_writers_lose_nothing(reg, db_url, record_property):
@@ -98,6 +102,39 @@ def test_concurrent_writers_lose_nothing(reg, db_url, record_property):
     assert_consistent(reg, complete=True)
     record_property("filings_per_second", round(n / elapsed, 1))
     print(f"\n{db_url.split(':')[0]}: {PROCESSES} processes x {EACH} filings in {elapsed:.2f}s")
+
+
+def test_concurrent_writers_and_a_vandal_rewriting_history(reg, db_url):
+    """While writers record filings, another client tries every route round the append-only
+    guarantee (DELETE, UPDATE, REPLACE, upsert, TRUNCATE) on every table: every attempt is refused,
+    nothing is lost, and the history verifies whole."""
+    populate(reg)  # a row in every table, so every route has something to rewrite
+    reg.add_handler("shared", "Shared Handler")
+    before = counts(reg)
+    vandal = spawn(db_url, "v", "vandal")
+    writers = [spawn(db_url, f"w{i}", str(EACH)) for i in range(PROCESSES)]
+    outs = [p.communicate(timeout=180) for p in writers]
+    finished = time.time()
+    rounds = 0
+    while True:
+        line = vandal.stdout.readline()
+        assert line, vandal.stderr.read()[-2000:]
+        assert not line.startswith(("SUCCEEDED", "ERROR")), line
+        _, started, _, refused_n, _, total = line.split()
+        rounds += 1
+        assert int(refused_n) == int(total) > 40, line  # every route on every table refused
+        if float(started) > finished:  # a whole round after the writers finished
+            break
+    vandal.send_signal(signal.SIGKILL)  # killed mid-attempt: leaves nothing either
+    vandal.wait(timeout=30)
+    for p, (out, err) in zip(writers, outs, strict=True):
+        assert p.returncode == 0 and "DONE" in out, err[-2000:]
+    n = PROCESSES * EACH
+    c = counts(reg)
+    assert c["flows"] == before["flows"] + n and c["proceedings"] == before["proceedings"] + n
+    assert c["filings"] == before["filings"] + n and c["filed_items"] == before["filed_items"] + 5 * n
+    assert rounds >= 2
+    assert_consistent(reg, complete=True)
 
 
 def test_killed_mid_transaction_leaves_nothing_half_written(reg, db_url):

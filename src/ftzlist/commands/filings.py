@@ -518,3 +518,63 @@ def audit(
             f"{e.at:%Y-%m-%d %H:%M:%S}", escape(e.actor), e.action, f"{e.table_name}#{e.row_id}", escape(what)
         )
     console().print(t)
+
+
+@filings_app.command("verify")
+def verify(
+    anchor: Annotated[
+        str | None,
+        typer.Option(
+            "--anchor",
+            help="SEQ:SHA256 printed by an earlier verify (kept elsewhere): it must still be in the chain.",
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    db: DbOption = None,
+) -> None:
+    """Check the history: the audit chain, every row against its last audited image, snapshot
+    hashes, the guard triggers. Exit 0 if whole, 1 if anything was changed behind the register's back."""
+    import json
+
+    from ftzlist.errors import InputError
+    from ftzlist.filings.verify import Anchor
+    from ftzlist.filings.verify import verify as run_verify
+
+    if fmt not in ("table", "json"):
+        raise InputError(f"--format: '{fmt}' is not one of table, json")
+    wanted = Anchor.parse(anchor) if anchor else None
+    reg = open_register(db)
+    report = run_verify(reg.engine, anchor=wanted)
+    if fmt == "json":
+        typer.echo(
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "head": str(report.head) if report.head else None,
+                    "entries": report.entries,
+                    "rows": report.rows,
+                    "tables": report.tables,
+                    "snapshots": report.snapshots,
+                    "problems": [p.__dict__ for p in report.problems],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        out = console()
+        out.print(
+            f"{report.entries:,} audit entries · {report.rows:,} rows in {report.tables} tables · "
+            f"{report.snapshots:,} decision snapshots"
+        )
+        if report.head:
+            out.print(f"head of the chain (keep it to check later with --anchor): {report.head}")
+        if report.ok:
+            out.print(
+                "[bold green]history whole[/]: chain unbroken, every row as audited, snapshots match, guards in place"
+            )
+        else:
+            out.print(f"[bold red]{len(report.problems)} problem(s)[/]: changed behind the register's back")
+            for p in report.problems:
+                out.print(f"  • [{p.kind}] {escape(str(p))}")
+    raise typer.Exit(0 if report.ok else 1)

@@ -80,6 +80,9 @@ class DecisionSnapshot(Base):
     input_hash: Mapped[str] = mapped_column(String(64))
     engine_version: Mapped[str] = mapped_column(String(40))
     decision: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sha256: Mapped[str] = mapped_column(
+        String(64), doc="Hash of the snapshot's content (ftzlist.filings.chain.snapshot_hash)"
+    )
 
 
 class Proceeding(Base):
@@ -105,6 +108,7 @@ class Proceeding(Base):
     valid_until: Mapped[dt.date | None] = mapped_column(Date)
     valid_until_nominal: Mapped[dt.date | None] = mapped_column(Date)
     valid_until_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    owner: Mapped[str | None] = mapped_column(String(200), doc="Who in the team looks after it")
     version: Mapped[int] = mapped_column(Integer, default=1)
     flow: Mapped[Flow] = relationship()
 
@@ -145,6 +149,11 @@ class Filing(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     proceeding_id: Mapped[int] = mapped_column(ForeignKey("proceedings.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
+    basis: Mapped[str] = mapped_column(
+        String(30),
+        server_default="filed",
+        doc="filed (with the filing step: what the authority reviews) | simplified_change",
+    )
     filed_on: Mapped[dt.date] = mapped_column(Date)
     scenario: Mapped[str | None] = mapped_column(String(200))
     recipient_name: Mapped[str | None] = mapped_column(String(400))
@@ -199,6 +208,20 @@ class ExportEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class Inconsistency(Base):
+    """A difference between an actual export and what was filed (Fujian Art. 16), shown by `due`
+    and `filings show` until it is resolved."""
+
+    __tablename__ = "inconsistencies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    export_event_id: Mapped[int] = mapped_column(ForeignKey("export_events.id"), index=True)
+    proceeding_id: Mapped[int] = mapped_column(ForeignKey("proceedings.id"), index=True)
+    found_on: Mapped[dt.date] = mapped_column(Date)
+    what: Mapped[str] = mapped_column(Text)
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date)
+    resolution: Mapped[str | None] = mapped_column(Text)
+
+
 class Incident(Base):
     """A data-export security incident; the duty is to report at once (Fujian Art. 15)."""
 
@@ -238,10 +261,12 @@ class Deadline(Base):
 
 
 class AuditEntry(Base):
-    """Every change to the register: who, when, what, and the row before and after."""
+    """Every change to the register: who, when, what, and the row before and after. Entries form a
+    hash chain in `seq` order (ftzlist.filings.chain)."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True, doc="1, 2, 3, ... with no gap")
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(60))
@@ -249,3 +274,5 @@ class AuditEntry(Base):
     row_id: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), doc="NULL on insert")
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), doc="NULL on delete")
+    prev_sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))

@@ -17,14 +17,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ftzlist.calendar import Counted, WorkingCalendar
 from ftzlist.errors import InputError
-from ftzlist.filings import audit as _audit  # noqa: F401 - registers the session hooks
+from ftzlist.filings import audit as _audit  # also registers the session hooks
 from ftzlist.filings import lifecycle as lc
 from ftzlist.filings.changes import DEFAULT_VOLUME_RATIO, ChangeAssessment, assess_change
 from ftzlist.filings.content import FiledContent
@@ -40,6 +40,7 @@ from ftzlist.filings.models import (
     Flow,
     Handler,
     Incident,
+    Inconsistency,
     Opinion,
     Proceeding,
     StepRecord,
@@ -160,6 +161,7 @@ class Register:
         with Session(self.engine, expire_on_commit=False) as s:
             s.info.update(actor=self.actor, action=action, now=self.clock())
             with s.begin():
+                _audit.lock_for_write(s)
                 yield s
 
     def _write(self, action: str, fn: Callable[[Session], T]) -> T:
@@ -337,8 +339,6 @@ class Register:
         parent: Proceeding | None,
         details: dict[str, Any] | None,
     ) -> str:
-        if s.get_bind().dialect.name == "postgresql":  # serialise key numbering (SQLite is serial already)
-            s.execute(text("SELECT pg_advisory_xact_lock(4242018)"))
         n = (s.scalar(select(func.count(Proceeding.id))) or 0) + 1
         key = f"{proc.id.split('.')[0].upper()}-{on.year}-{n:04d}"
         p = Proceeding(
@@ -455,15 +455,18 @@ class Register:
             proc = self._procedure(p)
             sid = step_id or self._find_step(proc, ("filing", "declaration", "report"))
             self._record(s, p, sid, on)
-            self._store_filing(s, p, on, content)
+            self._store_filing(s, p, on, content, "filed")
 
         self._write("record_filing", fn)
 
-    def _store_filing(self, s: Session, p: Proceeding, on: dt.date, content: FiledContent) -> None:
+    def _store_filing(
+        self, s: Session, p: Proceeding, on: dt.date, content: FiledContent, basis: str
+    ) -> None:
         n = (s.scalar(select(func.count(Filing.id)).where(Filing.proceeding_id == p.id)) or 0) + 1
         filing = Filing(
             proceeding_id=p.id,
             version=n,
+            basis=basis,
             filed_on=on,
             scenario=content.scenario,
             recipient_name=content.recipient.name,
@@ -582,13 +585,16 @@ class Register:
             )
             s.add(ev)
             s.flush()
-            issues: list[str] = []
+            found: list[tuple[Proceeding, str]] = []
             for p in procs:
                 if p.valid_until is not None and on > p.valid_until:
-                    issues.append(f"{p.key}: export after validity ended on {p.valid_until}")
+                    found.append((p, f"export after validity ended on {p.valid_until}"))
                 if p.valid_from is not None and on < p.valid_from:
-                    issues.append(f"{p.key}: export before validity starts on {p.valid_from}")
-                issues.extend(self._consistency(s, p, ev))
+                    found.append((p, f"export before validity starts on {p.valid_from}"))
+                found.extend((p, what) for what in self._consistency(s, p, ev))
+            for p, what in found:
+                s.add(Inconsistency(export_event_id=ev.id, proceeding_id=p.id, found_on=on, what=what))
+            issues = [f"{p.key}: {what}" for p, what in found]
             for p in procs:
                 self._sync(s, p)
             mine = s.scalars(select(Deadline).where(Deadline.key.like(f"%#export={ev.id}")))
@@ -598,6 +604,7 @@ class Register:
         return self._write("record_export", fn)
 
     def _consistency(self, s: Session, p: Proceeding, ev: ExportEvent) -> list[str]:
+        """How an export differs from the latest filing of `p` (Fujian Art. 16)."""
         filing = s.scalar(
             select(Filing).where(Filing.proceeding_id == p.id).order_by(Filing.version.desc()).limit(1)
         )
@@ -607,16 +614,36 @@ class Register:
         filed_items = {i.item for i in filing.items} | {i.category for i in filing.items}
         extra = [d for d in ev.data_items if d not in filed_items]
         if extra:
-            out.append(f"{p.key}: data items not in the filed catalogue: {', '.join(extra)}")
+            out.append(f"data items not in the filed catalogue: {', '.join(extra)}")
         if ev.persons is not None and filing.persons is not None and ev.persons > filing.persons:
-            out.append(f"{p.key}: {ev.persons:,} persons exported, {filing.persons:,} filed")
+            out.append(f"{ev.persons:,} persons exported, {filing.persons:,} filed")
         if ev.records is not None and filing.records is not None and ev.records > filing.records:
-            out.append(f"{p.key}: {ev.records:,} records exported, {filing.records:,} filed")
+            out.append(f"{ev.records:,} records exported, {filing.records:,} filed")
         if ev.recipient_name and ev.recipient_name != filing.recipient_name:
-            out.append(f"{p.key}: recipient {ev.recipient_name}, filed {filing.recipient_name}")
+            out.append(f"recipient {ev.recipient_name}, filed {filing.recipient_name}")
         if ev.recipient_country and ev.recipient_country != filing.recipient_country:
-            out.append(f"{p.key}: recipient country {ev.recipient_country}, filed {filing.recipient_country}")
+            out.append(f"recipient country {ev.recipient_country}, filed {filing.recipient_country}")
         return out
+
+    def resolve_inconsistency(self, inconsistency_id: int, on: dt.date, resolution: str) -> None:
+        """Close an export's inconsistency with its filing (e.g. a change filed, the export stopped)."""
+        on = lc.as_date(on, "on")
+        if not resolution.strip():
+            raise InputError("say how the inconsistency was resolved (the resolution text is empty)")
+
+        def fn(s: Session) -> None:
+            inc = s.get(Inconsistency, inconsistency_id)
+            if inc is None:
+                raise InputError(f"unknown inconsistency #{inconsistency_id}")
+            if inc.resolved_on is not None:
+                raise InputError(
+                    f"inconsistency #{inconsistency_id} was already resolved on {inc.resolved_on}"
+                )
+            if on < inc.found_on:
+                raise InputError(f"resolution on {on} is before the inconsistency was found ({inc.found_on})")
+            inc.resolved_on, inc.resolution = on, resolution
+
+        self._write("resolve_inconsistency", fn)
 
     def record_incident(self, handler: str, flow: str, discovered_on: dt.date, description: str) -> int:
         """A data-export security incident: to be reported at once (Fujian Art. 15)."""
@@ -757,7 +784,7 @@ class Register:
                     details={"changes": [r.why for r in result.reasons]},
                 )
             )
-            self._store_filing(s, p, on, new)
+            self._store_filing(s, p, on, new, "simplified_change")
             return result, p.key
 
         return self._write("change", fn)

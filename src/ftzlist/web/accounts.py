@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from ftzlist.errors import InputError
-from ftzlist.filings.models import AuditEntry
+from ftzlist.filings.audit import append_entries
 from ftzlist.web.models import ApiToken, LoginAttempt, User, WebSession
 from ftzlist.web.roles import GRANTS, Role
 
@@ -71,8 +71,8 @@ class Accounts:
     # -- helpers ----------------------------------------------------------------------------------
 
     def _audit(self, s: Session, actor: str, action: str, table: str, row_id: int, before, after) -> None:
-        s.execute(
-            insert(AuditEntry),
+        append_entries(  # the register's hash chain (ftzlist filings verify)
+            s,
             [
                 dict(
                     at=self.clock(),
