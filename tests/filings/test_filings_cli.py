@@ -181,3 +181,32 @@ def d_(s: str):
     import datetime as dt
 
     return dt.date.fromisoformat(s)
+
+
+def test_verify_and_resolve_from_the_command_line(cli, tmp_path):
+    import sqlite3
+
+    content = tmp_path / "content.yaml"
+    content.write_text(CONTENT, encoding="utf-8")
+    cli("filings", "add", "acme", "pv", "fj.list_filing", "--on", "2026-02-10")
+    cli("filings", "record", "FJ-2026-0001", "area_notice", "2026-02-13")
+    cli("filings", "record-filing", "FJ-2026-0001", "2026-02-24", str(content))
+    cli("filings", "record-opinion", "FJ-2026-0001", "2026-02-27", "off_list")
+    out = cli("filings", "record-export", "acme", "pv", "2026-03-02", "--persons", "50000")
+    assert "50,000 persons exported, 40,000 filed" in out
+    out = cli("filings", "verify")
+    assert "history whole" in out and "head of the chain" in out
+    data = json.loads(cli("filings", "verify", "--format", "json"))
+    assert data["ok"] and data["problems"] == [] and data["snapshots"] == 0
+    head = data["head"]
+    cli("filings", "resolve", "1", "2026-03-05", "simplified change filed")
+    with pytest.raises(InputError, match="already resolved"):
+        cli("filings", "resolve", "1", "2026-03-06", "again")
+    assert json.loads(cli("filings", "verify", "--anchor", head, "--format", "json"))["ok"]
+    with pytest.raises(InputError, match="--anchor"):
+        cli("filings", "verify", "--anchor", "12:zz")
+    db = tmp_path / "data" / "ftzlist" / "register.sqlite3"
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE proceedings SET state = 'refused'")
+    out = cli("filings", "verify", code=1)
+    assert "1 problem(s)" in out and "proceedings#1: changed outside ftzlist" in out and "state" in out

@@ -578,3 +578,21 @@ def verify(
             for p in report.problems:
                 out.print(f"  • [{p.kind}] {escape(str(p))}")
     raise typer.Exit(0 if report.ok else 1)
+
+
+@filings_app.command("resolve")
+def resolve(
+    inconsistency_id: Annotated[
+        int, typer.Argument(help="Inconsistency id (shown by `due` and `filings show`).")
+    ],
+    on: Annotated[str, typer.Argument(help="Date resolved, YYYY-MM-DD.")],
+    resolution: Annotated[
+        str, typer.Argument(help="How: e.g. 'change filed FJ-2026-0004', 'export stopped'.")
+    ],
+    db: DbOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Close an export's inconsistency with its filing (Fujian Art. 16)."""
+    reg = open_register(db, None, None, actor)
+    reg.resolve_inconsistency(inconsistency_id, parse_date(on, "date"), resolution)
+    console().print(f"inconsistency #{inconsistency_id} resolved on {on}")
