@@ -13,11 +13,11 @@ from ftzlist.authoring.importer import Options, import_document
 from ftzlist.authoring.layout import table_items
 from ftzlist.authoring.tables import read_document
 from ftzlist.listdiff import diff_lists
-from ftzlist.loader import BUNDLED, load_list_file
+from ftzlist.loader import load_law, load_list_file
 
 from .conftest import cli
 
-BUNDLED_IDS = sorted(load_list_file(p)[0].id for p in BUNDLED.glob("*.yaml"))
+BUNDLED_IDS = sorted(lf.id for lf in load_law().lists)
 NO_OPTIONS = Options(None, None, None, None)
 
 

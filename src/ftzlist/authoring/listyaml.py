@@ -14,10 +14,12 @@ _DATE_KEYS = {"issued", "effective_from", "effective_to", "trial_until", "last_c
 
 
 def _dates(node: Any) -> Any:
+    """Dates back to dates; a citation's `label` left out (the loader makes it from the registry)."""
     if isinstance(node, dict):
         return {
             k: dt.date.fromisoformat(v) if k in _DATE_KEYS and isinstance(v, str) else _dates(v)
             for k, v in node.items()
+            if not (k == "label" and "instrument" in node)
         }
     if isinstance(node, list):
         return [_dates(v) for v in node]

@@ -84,6 +84,14 @@ def import_cmd(
     prefix: Annotated[
         str | None, typer.Option("--prefix", help="Item-id prefix (default from the id, e.g. fuft25).")
     ] = None,
+    instrument: Annotated[
+        str | None,
+        typer.Option(
+            "--instrument",
+            help="Registry id the rows cite (default: the base's; else a new imported.<id> entry is "
+            "written to instruments.yaml beside the list).",
+        ),
+    ] = None,
     family: Annotated[
         str | None, typer.Option("--family", help="List family (default: the id without its year).")
     ] = None,
@@ -142,6 +150,7 @@ def import_cmd(
         effective_from=parse_date(effective, "--effective") if effective else None,
         family=family,
         prefix=prefix,
+        instrument=instrument,
         title=_text(title, "--title"),
         issuers=[_text(i, "--issuer") for i in issuer or []],
         status=status,  # type: ignore[arg-type]
@@ -167,6 +176,8 @@ def import_cmd(
         write_text(proposals_path, _proposals_yaml(result.proposals, file))
         written.append(str(proposals_path))
     if result.list_file is not None:
+        if result.instrument is not None:
+            written.append(_register(result.instrument, target.parent / "instruments.yaml"))
         write_text(target, _list_yaml(result, doc))
         written.insert(0, str(target))
     _report(result, doc, written, as_json)
@@ -185,6 +196,40 @@ def _list_yaml(result, doc) -> str:
         "# Review every item against the official text before relying on it (docs/authoring-lists.md).\n"
     )
     return head + dump_list(lf)
+
+
+def _register(entry, registry: Path) -> str:
+    """Add the imported list's registry entry to the `instruments.yaml` beside it (created if absent),
+    so the loader can check and label the list's citations."""
+    import yaml
+
+    from ftzlist.schema.instruments import InstrumentsFile
+    from ftzlist.yamlio import load_model
+
+    dump = entry.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    if not registry.exists():
+        head = "# Instruments registered for lists in this folder (ftzlist lists import).\n"
+        write_text(
+            registry, head + yaml.safe_dump({"instruments": [dump]}, allow_unicode=True, sort_keys=False)
+        )
+        return str(registry)
+    known = load_model(InstrumentsFile, registry)
+    if any(i.id == entry.id for i in known.instruments):
+        return f"{registry} (already registers {entry.id})"
+    text = registry.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    added = yaml.safe_dump([dump], allow_unicode=True, sort_keys=False)
+    text += "".join(f"  {line}\n" for line in added.splitlines())
+    try:
+        ok = any(i.id == entry.id for i in InstrumentsFile.model_validate(yaml.safe_load(text)).instruments)
+    except (ValueError, TypeError, AttributeError):  # its shape is not one we can append to
+        ok = False
+    if not ok:
+        raise InputError(
+            f"cannot add {entry.id} to this registry (its `instruments:` list is not last); add it by hand:\n{added}",
+            where=str(registry),
+        )
+    write_text(registry, text)
+    return f"{registry} (added {entry.id})"
 
 
 def _proposals_yaml(proposals, file: Path) -> str:
