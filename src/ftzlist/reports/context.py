@@ -13,6 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from ftzlist.reports import labels as T
 from ftzlist.reports.charts import Bar, count_png, headroom_png
+from ftzlist.reports.findings import (
+    RejectedClaim,
+    national_reference,
+    rejected_claims,
+    split_missing,
+    strictest,
+)
 from ftzlist.reports.lookup import find_procedure
 from ftzlist.reports.text import free_text
 from ftzlist.schema.common import PATHWAY_RANK, Pathway
@@ -38,9 +45,21 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def _headroom_bar(h: Headroom, lang: T.Lang, subject: str) -> Bar:
+def threshold_kind(h: Headroom, law: Law | None, lang: T.Lang) -> str:
+    """Which threshold a headroom line measures: an important-data line or a personal-information
+    band (two lines of one data item can otherwise read alike)."""
+    lf = law.lists.by_id.get(h.list_id) if law is not None else None
+    classes = {i.data_class for i in (lf.items if lf else []) if i.group == h.group}
+    if classes == {"important_data"}:
+        return T.word("threshold_important", lang)
+    if classes == {"personal_information"}:
+        return T.word("threshold_pi", lang)
+    return ""  # the items do not say: the band group's id (printed beside) names the threshold
+
+
+def _headroom_bar(h: Headroom, lang: T.Lang, subject: str, law: Law | None = None) -> Bar:
     who = h.data_item or h.group
-    label = " · ".join(x for x in (who, subject, h.list_id) if x)
+    label = " · ".join(x for x in (who, subject, threshold_kind(h, law, lang), f"{h.list_id}/{h.group}") if x)
     if h.next_threshold is None:
         note = f"{h.persons:,} — {T.word('none_above', lang)} ({T.pathway(h.current, lang)})"
     else:
@@ -77,18 +96,52 @@ def _procedure(law: Law | None, list_id: str, proc_id: str | None, lang: T.Lang)
                 "actor": s.actor,
                 "when": when,
                 "before_export": s.before_export,
-                "citation": str(s.citation),
+                "citation": T.cite(s.citation, lang),
             }
         )
     return {
         "id": proc.id,
         "name": T.text(proc.name, lang),
         "steps": steps,
-        "citation": str(proc.citation),
+        "citation": T.cite(proc.citation, lang),
     }
 
 
-def _flow(f: FlowDecision, decl_flow: Any, law: Law | None, lang: T.Lang, explain: bool) -> dict[str, Any]:
+def undetermined_label(f: FlowDecision, lang: T.Lang) -> str:
+    """`undetermined` saying why: facts the user can supply, or parts of the law not encoded."""
+    facts, gaps = split_missing(f)
+    key = "undetermined_both" if facts and gaps else "undetermined_law" if gaps else "undetermined_facts"
+    return T.word(key, lang)
+
+
+def claim_text(c: RejectedClaim, lang: T.Lang) -> str:
+    """A rejected exemption claim as a sentence (the engine's reason only in English text)."""
+    if c.rule_id is None:
+        zh = f"{c.flow_id}：主张的豁免情形 {c.ground} " + (
+            "不在适用的清单中，未被采纳" if not c.available else "未被采纳"
+        )
+        en = f"{c.flow_id}: claimed ground {c.ground} " + (
+            "is not offered by the lists in force; not applied" if not c.available else "not applied"
+        )
+        return T.pick((zh, en), lang)
+    name = c.name or (c.ground, c.ground)
+    cite_zh = c.citation.text("zh") if c.citation else ""
+    cite_en = c.citation.text("en") if c.citation else ""
+    outcome = T.OUTCOMES.get(c.outcome or "", (c.outcome or "", c.outcome or ""))
+    zh = f"{c.flow_id}：主张“{name[0]}”（{cite_zh}），未被采纳（{outcome[0]}）"
+    en = f"{c.flow_id}: claimed {name[1]} ({cite_en}); not granted ({outcome[1]}{': ' + c.reason if c.reason else ''})"
+    return T.pick((zh, en), lang)
+
+
+def _flow(
+    f: FlowDecision,
+    decl_flow: Any,
+    law: Law | None,
+    lang: T.Lang,
+    explain: bool,
+    claims: list[RejectedClaim],
+    national: FlowDecision | None,
+) -> dict[str, Any]:
     voc = law.vocabulary if law else None
     scen = voc.scenarios.get(f.scenario) if (voc and f.scenario) else None
     item_subject = {d.id: d.subject for d in decl_flow.data} if decl_flow else {}
@@ -103,7 +156,7 @@ def _flow(f: FlowDecision, decl_flow: Any, law: Law | None, lang: T.Lang, explai
         return T.text(c.name, lang) if c else cid
 
     shown = [c for c in f.checks if explain or c.outcome != "not_fired"]
-    bars = [_headroom_bar(h, lang, subject_name(h.data_item)) for h in f.headroom]
+    bars = [_headroom_bar(h, lang, subject_name(h.data_item), law) for h in f.headroom]
     return {
         "id": f.flow_id,
         "scenario": f.scenario or "—",
@@ -113,9 +166,22 @@ def _flow(f: FlowDecision, decl_flow: Any, law: Law | None, lang: T.Lang, explai
         ),
         "purpose": free_text(decl_flow.purpose) if decl_flow else "—",
         "exemption": (decl_flow.exemption if decl_flow else None) or "—",
-        "pathway": T.pathway(f.pathway, lang),
+        "pathway": undetermined_label(f, lang)
+        if f.pathway == Pathway.undetermined
+        else T.pathway(f.pathway, lang),
         "pathway_id": f.pathway.value,
         "lower_bound": T.pathway(f.lower_bound, lang) if f.lower_bound else "",
+        "claims": [claim_text(c, lang) for c in claims],
+        "national_ref": (
+            T.pathway(national.pathway, lang)
+            + (
+                f" ({T.word('lower_bound', lang)}: {T.pathway(national.lower_bound, lang)})"
+                if national.lower_bound
+                else ""
+            )
+            if national is not None
+            else ""
+        ),
         "data_items": [
             {
                 "id": i.data_item,
@@ -136,7 +202,7 @@ def _flow(f: FlowDecision, decl_flow: Any, law: Law | None, lang: T.Lang, explai
                 "id": o.id,
                 "text": T.text(o.text, lang),
                 "pathway": T.pathway(o.pathway, lang) if o.pathway else "",
-                "citation": str(o.citation),
+                "citation": T.cite(o.citation, lang),
                 "procedure": o.procedure or "",
             }
             for o in f.obligations
@@ -149,7 +215,7 @@ def _flow(f: FlowDecision, decl_flow: Any, law: Law | None, lang: T.Lang, explai
                 "outcome_id": c.outcome,
                 "pathway": T.pathway(c.pathway, lang) if c.pathway else "",
                 "item": c.data_item or "",
-                "citation": str(c.citation),
+                "citation": T.cite(c.citation, lang),
                 "status": c.status,
                 "reason": c.reason,
             }
@@ -162,6 +228,8 @@ def _flow(f: FlowDecision, decl_flow: Any, law: Law | None, lang: T.Lang, explai
         ],
         "headroom_png": headroom_png(bars) if bars else None,
         "missing": [f"{m.field}: {m.why}" for m in f.missing],
+        "missing_facts": [f"{m.field}: {m.why}" for m in split_missing(f)[0]],
+        "missing_law": [f"{m.field}: {m.why}" for m in split_missing(f)[1]],
         "conflicts": [f"{', '.join(c.rules)} → {c.resolution}" for c in f.conflicts],
         "warnings": list(f.warnings),
         "alternatives": list(f.alternatives),
@@ -179,11 +247,36 @@ def build_context(
 ) -> dict[str, Any]:
     """Everything a report shows, in `lang`. `decl` and `law` add names; both are optional."""
     decl_flows = {f.id: f for f in decl.flows} if decl else {}
-    flows = [_flow(f, decl_flows.get(f.flow_id), law, lang, explain) for f in ds.flows]
+    claims = rejected_claims(ds, decl, law)
+    national = national_reference(ds, decl, law)
+    flows = [
+        _flow(
+            f,
+            decl_flows.get(f.flow_id),
+            law,
+            lang,
+            explain,
+            [c for c in claims if c.flow_id == f.flow_id],
+            national.get(f.flow_id),
+        )
+        for f in ds.flows
+    ]
+    top, may_need_more = strictest(ds)
     by_pathway = Counter(f.pathway for f in ds.flows)
+    undetermined = [f for f in ds.flows if f.pathway == Pathway.undetermined]
+    facts_missing = any(split_missing(f)[0] for f in undetermined)
+    law_missing = any(split_missing(f)[1] for f in undetermined)
+    und_label = T.word(
+        "undetermined_both"
+        if facts_missing and law_missing
+        else "undetermined_law"
+        if law_missing
+        else "undetermined_facts",
+        lang,
+    )
     summary = [
         {
-            "pathway": T.pathway(p, lang),
+            "pathway": und_label if p == Pathway.undetermined else T.pathway(p, lang),
             "pathway_id": p.value,
             "count": by_pathway[p],
             "flows": ", ".join(f.flow_id for f in ds.flows if f.pathway == p),
@@ -206,18 +299,21 @@ def build_context(
                     {
                         "what": proc["name"] if proc else T.text(o.text, lang),
                         "steps": [s for s in (proc["steps"] if proc else []) if s["actor"] == "handler"][:3],
-                        "citation": str(proc["citation"] if proc else o.citation),
+                        "citation": proc["citation"] if proc else T.cite(o.citation, lang),
                     },
                 )
             )
         if f.pathway == Pathway.undetermined:
-            fields = "; ".join(m.field for m in f.missing)
-            rows.append(
-                (
-                    ("missing", fields),
-                    {"what": T.word("missing", lang) + ": " + fields, "steps": [], "citation": ""},
-                )
-            )
+            facts, gaps = split_missing(f)
+            for key, group in (("facts_to_supply", facts), ("law_not_encoded", gaps)):
+                if group:
+                    fields = "; ".join(m.field for m in group)
+                    rows.append(
+                        (
+                            (key, fields),
+                            {"what": T.word(key, lang) + ": " + fields, "steps": [], "citation": ""},
+                        )
+                    )
         for key, row in rows:
             if key not in by_key:
                 by_key[key] = {**row, "flow_ids": []}
@@ -270,7 +366,11 @@ def build_context(
             "sensitive": "—" if ht.persons_sensitive is None else f"{ht.persons_sensitive:,}",
             "excluded": ", ".join(ht.excluded_exempt_flows) or T.word("none", lang),
             "pathway": T.pathway(ht.pathway, lang),
+            "strictest": T.pathway(top, lang)
+            + (f" ({T.word('may_need_more', lang)})" if may_need_more else ""),
+            "lighter_than_flows": PATHWAY_RANK.get(ht.pathway, -1) < PATHWAY_RANK.get(top, -1),
         },
+        "claims": [claim_text(c, lang) for c in claims],
         "counts": counts,
         "comparison": (
             {

@@ -156,12 +156,22 @@ def render_docx(ctx: dict[str, Any], path: Path) -> Path:
                 for e in ctx["calendar"]
             ],
         )
+    if ctx["claims"]:
+        heading(doc, w["claims_rejected"], 1)
+        for c in ctx["claims"]:
+            para(doc, c, "List Bullet")
     heading(doc, w["handler_totals"], 1)
     t = ctx["totals"]
     table(
         doc,
-        [w["persons_non_sensitive"], w["persons_sensitive"], w["excluded"], w["pathway"]],
-        [[t["non_sensitive"], t["sensitive"], t["excluded"], t["pathway"]]],
+        [
+            w["persons_non_sensitive"],
+            w["persons_sensitive"],
+            w["excluded"],
+            w["national_count_alone"],
+            w["strictest_flow"],
+        ],
+        [[t["non_sensitive"], t["sensitive"], t["excluded"], t["pathway"], t["strictest"]]],
     )
     if ctx["counts"]:
         heading(doc, w["counts"], 1)
@@ -186,6 +196,12 @@ def render_docx(ctx: dict[str, Any], path: Path) -> Path:
         run(p, f["pathway"])
         if f["lower_bound"]:
             run(p, f"  ({w['lower_bound']}: {f['lower_bound']})")
+        if f["national_ref"]:
+            run(p, f"  {w['national_reference']}: {f['national_ref']}")
+        for c in f["claims"]:
+            q = para(doc)
+            run(q, f"{w['claims_rejected']}: ", bold=True)
+            run(q, c)
         table(
             doc,
             [w["scenario"], w["recipient"], w["purpose"]],
@@ -241,10 +257,16 @@ def render_docx(ctx: dict[str, Any], path: Path) -> Path:
         if f["not_shown"]:
             note += f" ({f['not_shown']} × {w['reasons_not_shown']})"
         para(doc, note)
-        for key in ("missing", "conflicts", "warnings", "alternatives"):
-            if f[key]:
+        for key, rows in (
+            ("facts_to_supply", f["missing_facts"]),
+            ("law_not_encoded", f["missing_law"]),
+            ("conflicts", f["conflicts"]),
+            ("warnings", f["warnings"]),
+            ("alternatives", f["alternatives"]),
+        ):
+            if rows:
                 heading(doc, w[key], 3)
-                for x in f[key]:
+                for x in rows:
                     para(doc, x, "List Bullet")
     para(doc, f"{w['generated_by']} {ctx['engine_version']}")
     path = Path(path)

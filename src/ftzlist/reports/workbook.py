@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from ftzlist.excel.safe import set_cell
 from ftzlist.reports import labels as T
+from ftzlist.reports.context import claim_text, undetermined_label
+from ftzlist.reports.findings import national_reference, rejected_claims, split_missing, strictest
 from ftzlist.reports.text import free_text
+from ftzlist.schema.common import Pathway
 
 if TYPE_CHECKING:
     from ftzlist.law import Law
@@ -83,6 +86,9 @@ def write_decisions(
     def yn(v: bool | None) -> str:
         return T.word("unknown" if v is None else ("yes" if v else "no"), lang)
 
+    claims = rejected_claims(ds, declaration, law)
+    national = national_reference(ds, declaration, law)
+    top, may_need_more = strictest(ds)
     summary = [
         [T.word("handler", lang), free_text(ds.handler)],
         [T.word("as_of", lang), ds.as_of],
@@ -96,8 +102,13 @@ def write_decisions(
         [T.word("persons_non_sensitive", lang), ht.persons_non_sensitive],
         [T.word("persons_sensitive", lang), ht.persons_sensitive],
         [T.word("excluded", lang), ", ".join(ht.excluded_exempt_flows) or T.word("none", lang)],
-        [T.word("handler_totals", lang), T.pathway(ht.pathway, lang)],
+        [T.word("national_count_alone", lang), T.pathway(ht.pathway, lang)],
+        [
+            T.word("strictest_flow", lang),
+            T.pathway(top, lang) + (f" ({T.word('may_need_more', lang)})" if may_need_more else ""),
+        ],
     ]
+    summary += [[T.word("claims_rejected", lang), claim_text(c, lang)] for c in claims]
     ws = sheet(wb, "summary", [("项目", "Field", 34), ("值", "Value", 80)], summary, lang)
     ws.auto_filter.ref = None
 
@@ -113,13 +124,18 @@ def write_decisions(
                 scen_name(f.scenario),
                 f"{free_text(df.recipient.name)} ({df.recipient.country})" if df else None,
                 free_text(df.purpose) if df else None,
-                T.pathway(f.pathway, lang),
+                undetermined_label(f, lang)
+                if f.pathway == Pathway.undetermined
+                else T.pathway(f.pathway, lang),
                 f.pathway.value,
                 T.pathway(f.lower_bound, lang) if f.lower_bound else None,
                 T.pathway(current[f.flow_id], lang) if f.flow_id in current else None,
+                T.pathway(national[f.flow_id].pathway, lang) if f.flow_id in national else None,
                 persons,
                 len(f.obligations),
-                "\n".join(f"{m.field}: {m.why}" for m in f.missing) or None,
+                "\n".join(claim_text(c, lang) for c in claims if c.flow_id == f.flow_id) or None,
+                "\n".join(f"{m.field}: {m.why}" for m in split_missing(f)[0]) or None,
+                "\n".join(f"{m.field}: {m.why}" for m in split_missing(f)[1]) or None,
                 "\n".join(f"{', '.join(c.rules)}: {c.resolution}" for c in f.conflicts) or None,
                 "\n".join(f.warnings) or None,
                 "\n".join(f.alternatives) or None,
@@ -138,9 +154,12 @@ def write_decisions(
             ("路径编号", "Pathway id", 22),
             ("至少需要", "At least", 22),
             ("目前采用的路径", "Pathway in use", 22),
+            ("参考：仅按全国规则", "Reference: national rules alone", 22),
             ("人数合计", "Persons (sum)", 12),
             ("义务数", "Obligations", 10),
-            ("缺少的事实", "Missing facts", 36),
+            ("主张但未被采纳的豁免", "Exemption claimed, not granted", 36),
+            ("可由您补充的事实", "Facts you can supply", 36),
+            ("尚未编码的法律内容", "Law not encoded", 36),
             ("规则冲突", "Conflicts", 30),
             ("提示", "Warnings", 30),
             ("其他可选路径", "Alternatives", 30),
@@ -204,7 +223,7 @@ def write_decisions(
                 o.list_id,
                 o.rule_id,
                 o.procedure,
-                str(o.citation),
+                T.cite(o.citation, lang),
             ]
             for f in ds.flows
             for o in f.obligations
@@ -236,7 +255,7 @@ def write_decisions(
                 T.outcome(c.outcome, lang),
                 T.pathway(c.pathway, lang) if c.pathway else None,
                 c.data_item,
-                str(c.citation),
+                T.cite(c.citation, lang),
                 c.status,
                 c.reason,
                 json.dumps(c.facts, ensure_ascii=False, sort_keys=True, default=str) if c.facts else None,

@@ -496,7 +496,10 @@ class _Drafter:
             tag = f" [{c.status}]" if c.status != "V" else ""
             out.append(
                 Field(
-                    (f"{c.rule_id}\n{c.citation}{tag}", f"{c.rule_id}\n{c.citation}{tag}"),
+                    (
+                        f"{c.rule_id}\n{c.citation.text('zh')}{tag}",
+                        f"{c.rule_id}\n{c.citation.text('en')}{tag}",
+                    ),
                     self.rule_title(c.list_id, c.rule_id),
                     Source("decision", f"flows[{fid}].checks[{c.rule_id}]"),
                 )
