@@ -359,3 +359,73 @@ def test_cli_pack_and_evidence_bundle(tmp_path):
 def test_cli_pack_needs_db_and_handler_together(tmp_path):
     r = CliRunner().invoke(app, ["pack", str(EXAMPLES[0]), "--out", str(tmp_path / "p"), "--db", "sqlite://"])
     assert r.exit_code != 0 and "--handler" in str(r.exception)
+
+
+def test_evidence_bundle_with_register_and_count_run(tmp_path):
+    """The bundle carries the register's extract (proceedings, snapshots, what is due) with the
+    register's integrity anchor, and the count run with its parameters."""
+    import datetime as dt
+
+    from ftzlist.counting import CountResult
+
+    example = ROOT / "examples" / "xiamen-pharma.yaml"
+    url = f"sqlite:///{tmp_path / 'reg.sqlite3'}"
+    runner = CliRunner()
+    decisions = tmp_path / "d.json"
+    r = runner.invoke(app, ["assess", str(example), "--format", "json"])
+    decisions.write_text(r.stdout, encoding="utf-8")
+    for args in (
+        ["filings", "add", "haixia", "pv", "fj.list_filing", "--on", "2026-03-02", "--db", url],
+        ["filings", "snapshot", "haixia", str(decisions), "--db", url],
+    ):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 0, r.output
+    axes = {"sensitive": 0, "non_sensitive": 0, "any": 0}
+    count = CountResult.model_validate(
+        {
+            "as_of": "2026-03-31",
+            "window_start": "2026-01-01",
+            "rule": {"list_id": "fujian-ftz-2025", "window": "current_year"},
+            "totals": axes,
+            "exempt_totals": axes,
+            "by_flow": [],
+            "by_subject": [],
+            "by_item": [],
+            "by_category": [],
+            "crossings": [],
+            "suspicious": [],
+            "quality": {"files": [f"export-{RAW['phone']}.csv"], "first_row_on": "2026-01-05"},
+            "readings": [],
+            "run_id": "r" * 64,
+        }
+    )
+    counts = tmp_path / "count.json"
+    counts.write_text(count.model_dump_json(), encoding="utf-8")
+    out = tmp_path / "pack"
+    args = ["pack", str(example), "--out", str(out), "--format", "docx", "--db", url, "--handler", "haixia"]
+    r = runner.invoke(app, [*args, "--counts", str(counts)])
+    assert r.exit_code == 0, r.output
+    ev = out / "evidence"
+    register = json.loads((ev / "register.json").read_text(encoding="utf-8"))
+    assert [p["flow"] for p in register["proceedings"]] == ["pv"]
+    assert {s["flow"] for s in register["decision_snapshots"]} == {
+        "trial",
+        "dct",
+        "pv",
+        "hcp",
+        "biomarker",
+        "hr",
+    }
+    assert register["verification"]["ok"] is True and re.fullmatch(
+        r"\d+:[0-9a-f]{64}", register["verification"]["anchor"]
+    )
+    manifest = json.loads((ev / "MANIFEST.json").read_text(encoding="utf-8"))
+    assert manifest["checks"]["register"]["anchor"] == register["verification"]["anchor"]
+    params = json.loads((ev / "count-parameters.json").read_text(encoding="utf-8"))
+    assert params["run_id"] == "r" * 64 and params["window_start"] == "2026-01-01"
+    assert RAW["phone"] not in json.dumps(params) and "*" in params["files"][0]
+    assert dt.date.fromisoformat(
+        json.loads((ev / "count.json").read_text(encoding="utf-8"))["quality"]["first_row_on"]
+    )
+    sums = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=ev, capture_output=True, text=True)
+    assert sums.returncode == 0, sums.stdout

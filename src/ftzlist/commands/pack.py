@@ -90,12 +90,21 @@ def pack(
         extract = None
         if db is not None and handler is not None:
             from ftzlist.commands.filings import open_register
+            from ftzlist.filings.verify import verify
 
             reg = open_register(db)
             try:
                 extract = register_extract(reg, handler, [f.flow_id for f in ds.flows], day)
+                check = verify(reg.engine)
             finally:
                 reg.close()
+            # the register's own integrity check, and the anchor to re-check this extract against later
+            extract["verification"] = {
+                "ok": check.ok,
+                "anchor": str(check.head) if check.head else None,
+                "problems": [str(p) for p in check.problems[:50]],
+                "recheck": "ftzlist filings verify --anchor <anchor>",
+            }
         try:
             manifest = write_bundle(
                 target / "evidence",

@@ -227,6 +227,9 @@ def write_bundle(
         )
     if register is not None:
         write_json("register.json", register, "the filing register's extract for this handler")
+        if "verification" in register:
+            v = register["verification"]
+            checks["register"] = {"ok": v["ok"], "anchor": v["anchor"], "problems": len(v["problems"])}
 
     manifest = {
         "bundle": "ftzlist evidence bundle",
