@@ -716,6 +716,7 @@ def count_chart(request: Request, v: Read, run_id: int, n: int) -> Response:
         s.label,
         [(p.day, p.persons) for p in s.points],
         [(t.persons, t.label) for t in s.thresholds],
-        run.as_of.year,
+        s.start or s.points[0].day,
+        run.as_of,
     )
     return Response(png, media_type="image/png")
