@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date
+from ftzlist.commands.common import AsOfOption, ListsOption, as_of_day, console, law
 from ftzlist.errors import EXIT_OK
 
 
@@ -42,7 +41,7 @@ def compare_cmd(
 
     the_law = law(lists)
     decl = load_declaration(declaration, the_law)
-    day = parse_date(as_of) if as_of else (decl.as_of or dt.date.today())
+    day = as_of_day(as_of, decl.as_of)
     wanted = None
     if zones:
         flat = [z for item in zones for z in item.split(",") if z]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date
+from ftzlist.commands.common import AsOfOption, ListsOption, as_of_day, console, law
 from ftzlist.errors import InputError
 
 
@@ -73,7 +72,7 @@ def pack(
         raise InputError("--db and --handler go together: the register and the handler's key in it")
     the_law = law(lists)
     decl = load_declaration(declaration, the_law)
-    day = parse_date(as_of) if as_of else (decl.as_of or dt.date.today())
+    day = as_of_day(as_of, decl.as_of)
     target = out or declaration.with_name(f"{declaration.stem}-pack")
     if target.exists() and not target.is_dir():
         raise InputError("exists and is not a folder", where=str(target))

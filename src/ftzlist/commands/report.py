@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date
+from ftzlist.commands.common import (
+    AsOfOption,
+    ForceOption,
+    ListsOption,
+    as_of_day,
+    console,
+    law,
+    output_path,
+    replacing,
+)
 from ftzlist.errors import InputError
 
 if TYPE_CHECKING:
@@ -75,6 +84,7 @@ def report(
         str | None,
         typer.Option("--handler", help="The handler's key in the register: adds its filing calendar."),
     ] = None,
+    force: ForceOption = False,
     as_of: AsOfOption = None,
     lists: ListsOption = None,
 ) -> None:
@@ -91,21 +101,21 @@ def report(
     started = time.monotonic()
     the_law = law(lists)
     decl = load_declaration(declaration, the_law)
-    day = parse_date(as_of) if as_of else (decl.as_of or dt.date.today())
+    day = as_of_day(as_of, decl.as_of)
     ds = decide(decl, the_law, day)
     target = out or declaration.with_name(
         declaration.stem + ("-filing" if kind == Kind.filing else "-report") + f".{fmt.value}"
     )
-    if target.resolve() == declaration.resolve():
-        raise InputError(
-            "the output would overwrite the declaration; choose another --out", where=str(target)
-        )
+    target = output_path(
+        target, inputs=[declaration, *([counts] if counts else [])], force=force, what="report"
+    )
     if (db is not None) and handler is None:
         raise InputError("--db needs --handler: the handler's key in the register")
     if kind == Kind.filing:
         if fmt not in (Format.docx, Format.xlsx):
             raise InputError("filing materials come as --format docx or --format xlsx")
-        path = render_filing(ds, decl, the_law, fmt.value, target)  # type: ignore[arg-type]
+        with replacing(target) as tmp:
+            render_filing(ds, decl, the_law, fmt.value, tmp)  # type: ignore[arg-type]
     else:
         current = None
         if declaration.suffix.lower() == ".xlsx":
@@ -131,19 +141,20 @@ def report(
             comparison=zone_comparison(decl, the_law, day) if compare else None,
             calendar=register_calendar(db, handler, day) if handler else [],
         )
-        path = render_report(
-            ds,
-            decl,
-            the_law,
-            fmt.value,  # type: ignore[arg-type]
-            target,
-            lang=lang.value,  # type: ignore[arg-type]
-            extras=extras,
-            explain=explain,
-            current_pathways=current,
-        )
+        with replacing(target) as tmp:
+            render_report(
+                ds,
+                decl,
+                the_law,
+                fmt.value,  # type: ignore[arg-type]
+                tmp,
+                lang=lang.value,  # type: ignore[arg-type]
+                extras=extras,
+                explain=explain,
+                current_pathways=current,
+            )
     console(stderr=True).print(
-        f"wrote {path} ({path.stat().st_size:,} bytes, {time.monotonic() - started:.1f} s)"
+        f"wrote {target} ({target.stat().st_size:,} bytes, {time.monotonic() - started:.1f} s)", markup=False
     )
 
 
