@@ -31,7 +31,9 @@ def pack(
     declaration: Annotated[Path, typer.Argument(help="Declaration (YAML, JSON or the XLSX inventory).")],
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Folder to write (default: DECLARATION-pack next to it)."),
+        typer.Option(
+            "--out", "-o", metavar="DIR", help="Folder to write (default: DECLARATION-pack next to it)."
+        ),
     ] = None,
     formats: Annotated[
         list[Format] | None,
@@ -43,16 +45,24 @@ def pack(
     ] = True,
     counts: Annotated[
         Path | None,
-        typer.Option("--counts", help="The count run behind the persons (`ftzlist count --format json`)."),
+        typer.Option(
+            "--counts",
+            metavar="FILE",
+            help="The count run behind the persons (`ftzlist count --format json`).",
+        ),
     ] = None,
     db: Annotated[
         str | None,
         typer.Option(
-            "--db", help="Register to extract for the evidence bundle (SQLAlchemy URL).", show_default=False
+            "--db",
+            metavar="URL",
+            help="Register to extract for the evidence bundle (SQLAlchemy URL).",
+            show_default=False,
         ),
     ] = None,
     handler: Annotated[
-        str | None, typer.Option("--handler", help="The handler's key in the register (with --db).")
+        str | None,
+        typer.Option("--handler", metavar="KEY", help="The handler's key in the register (with --db)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Write into a folder that is not empty.")] = False,
     as_of: AsOfOption = None,

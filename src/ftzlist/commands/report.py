@@ -72,17 +72,26 @@ def report(
     ] = False,
     counts: Annotated[
         Path | None,
-        typer.Option("--counts", help="Add person-count charts from `ftzlist count --format json` output."),
+        typer.Option(
+            "--counts",
+            metavar="FILE",
+            help="Add person-count charts from `ftzlist count --format json` output.",
+        ),
     ] = None,
     db: Annotated[
         str | None,
         typer.Option(
-            "--db", help="Register to read the filing calendar from (with --handler).", show_default=False
+            "--db",
+            metavar="URL",
+            help="Register to read the filing calendar from (with --handler).",
+            show_default=False,
         ),
     ] = None,
     handler: Annotated[
         str | None,
-        typer.Option("--handler", help="The handler's key in the register: adds its filing calendar."),
+        typer.Option(
+            "--handler", metavar="KEY", help="The handler's key in the register: adds its filing calendar."
+        ),
     ] = None,
     force: ForceOption = False,
     as_of: AsOfOption = None,

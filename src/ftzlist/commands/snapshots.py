@@ -33,6 +33,7 @@ DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
+        metavar="URL",
         help="SQLAlchemy URL of the register (default: SQLite in the user data dir; env FTZLIST_DB).",
         show_default=False,
     ),
@@ -85,16 +86,24 @@ def diff_cmd(
         typer.Argument(help="Two `ftzlist assess --format json` files: before, after.", show_default=False),
     ] = None,
     handler: Annotated[
-        str | None, typer.Option("--handler", help="Read the handler's snapshots from the register instead.")
+        str | None,
+        typer.Option(
+            "--handler", metavar="KEY", help="Read the handler's snapshots from the register instead."
+        ),
     ] = None,
     before: Annotated[
         str | None,
         typer.Option(
-            "--from", help="With --handler: the earlier decision (#id; default the one before last)."
+            "--from",
+            metavar="#ID",
+            help="With --handler: the earlier decision (#id; default the one before last).",
         ),
     ] = None,
     after: Annotated[
-        str | None, typer.Option("--to", help="With --handler: the later decision (#id; default the last).")
+        str | None,
+        typer.Option(
+            "--to", metavar="#ID", help="With --handler: the later decision (#id; default the last)."
+        ),
     ] = None,
     fmt: DiffFormat = "markdown",  # type: ignore[valid-type]
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the memo.")] = Lang.en,
