@@ -1,15 +1,12 @@
-"""Helpers for the authoring tests: the CLI run the way `ftzlist.cli.main` runs it."""
+"""Helpers for the authoring tests: the CLI run exactly as `ftzlist` runs it (`ftzlist.cli.main`)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 from dataclasses import dataclass
 
-from typer.testing import CliRunner
-
-from ftzlist.cli import app
-from ftzlist.errors import EXIT_INVALID, InputError
-
-_runner = CliRunner()
+from ftzlist.cli import main
 
 
 @dataclass
@@ -19,10 +16,12 @@ class Run:
 
 
 def cli(*args: str) -> Run:
-    """Bad input ends as `main` ends it: the message and exit code 2, never a traceback."""
-    r = _runner.invoke(app, list(args), catch_exceptions=True, env={"COLUMNS": "200"})
-    if isinstance(r.exception, InputError):
-        return Run(EXIT_INVALID, r.output + "error: " + r.exception.render() + "\n")
-    if r.exception is not None and not isinstance(r.exception, SystemExit):
-        raise r.exception
-    return Run(r.exit_code, r.output)
+    """`ftzlist ARGS` in this process: stdout and stderr together, the exit code main() gives."""
+    out = io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return Run(code, out.getvalue())

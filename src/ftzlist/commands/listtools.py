@@ -104,17 +104,43 @@ def diff_cmd(
 def impact_cmd(
     old: Annotated[str, typer.Argument(help="Old edition: a list file or a list id.")],
     new: Annotated[str, typer.Argument(help="New edition: a list file or a list id.")],
-    declaration: Annotated[Path, typer.Argument(help="Declaration file.")],
+    declarations: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Declaration file(s); with --register, declarations of filed flows the register lacks."
+        ),
+    ] = None,
+    register: Annotated[
+        bool,
+        typer.Option(
+            "--register",
+            help="Every flow filed in the register under OLD, and whether the change is material.",
+        ),
+    ] = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="SQLAlchemy URL of the register (default: SQLite in the user data dir; env FTZLIST_DB).",
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
     lists: ListsOption = None,
 ) -> None:
-    """Which of the company's flows change pathway under the new edition."""
+    """Which of the company's flows change pathway under the new edition (a declaration), or which
+    filed flows of the register it changes and whether each needs a fresh filing (--register)."""
     from ftzlist.listdiff import impact
     from ftzlist.loader import load_declaration
 
     the_law = law(lists)
-    decl = load_declaration(declaration, the_law)
+    decls = [load_declaration(p, the_law) for p in declarations or []]
+    if register:
+        _register_impact(old, new, decls, db, as_of, as_json, lists)
+        return
+    if len(decls) != 1:
+        raise InputError("expected one declaration file (or --register for the filed flows of the register)")
+    decl = decls[0]
     day = parse_date(as_of) if as_of else (decl.as_of or dt.date.today())
     result = impact(list_arg(old, lists), list_arg(new, lists), decl, the_law, day)
     if as_json:
@@ -130,6 +156,65 @@ def impact_cmd(
         if f.change != "unchanged" or f.old_rules != f.new_rules:
             out.print(f"      rules {', '.join(f.old_rules) or '—'} → {', '.join(f.new_rules) or '—'}")
     out.print(f"{len(result.changed)} of {len(result.flows)} flow(s) change pathway")
+    raise typer.Exit(EXIT_OK)
+
+
+LIST_CHANGE = {
+    "newly_on": "newly on the list",
+    "newly_off": "newly off the list",
+    "stays_on": "on the list",
+    "stays_off": "off the list",
+}
+
+
+def _register_impact(old, new, decls, db, as_of, as_json, lists) -> None:
+    from rich.markup import escape
+
+    from ftzlist.commands.filings import open_register
+    from ftzlist.listdiff.registered import filed_flows, register_impact
+
+    the_law = law(lists)
+    a, b = list_arg(old, lists), list_arg(new, lists)
+    day = parse_date(as_of) if as_of else dt.date.today()
+    reg = open_register(db, lists)
+    try:
+        filed = filed_flows(reg.engine, a[0].id)
+    finally:
+        reg.close()
+    result = register_impact(a, b, filed, the_law, day, decls)
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        raise typer.Exit(EXIT_OK)
+    out = console()
+    out.print(
+        f"[bold]{result.old_id} → {result.new_id}[/bold]: {len(filed)} flow(s) filed under {result.old_id}, as of {day}"
+    )
+    for n in result.notes:
+        out.print(f"  [dim]note: {escape(n)}[/dim]")
+    for f in result.flows:
+        moved = f in result.changed
+        mark = "▶" if moved else "·"
+        out.print(
+            f"  {mark} {escape(f.handler)} / {escape(f.flow)} ({f.proceeding}): {f.old.value} → {f.new.value} "
+            f"({f.change}; {LIST_CHANGE[f.list_change]})"
+        )
+        if moved:
+            verdict = (
+                "[red]material: fresh application[/red]" if f.material else "[green]not material[/green]"
+            )
+            out.print(
+                f"      {verdict} — {escape(f.why)}" + (f" [{escape(f.citation)}]" if f.citation else "")
+            )
+            out.print(f"      rules {', '.join(f.old_rules) or '—'} → {', '.join(f.new_rules) or '—'}")
+    for n in result.not_judged:
+        out.print(
+            f"  [yellow]?[/yellow] {escape(n.handler)} / {escape(n.flow)} ({n.proceeding}): not judged — {escape(n.why)}"
+        )
+    material = sum(1 for f in result.flows if f.material)
+    out.print(
+        f"{len(result.changed)} of {len(result.flows)} judged flow(s) change; {material} need a fresh filing; "
+        f"{len(result.not_judged)} not judged"
+    )
     raise typer.Exit(EXIT_OK)
 
 
