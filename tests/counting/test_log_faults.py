@@ -388,3 +388,15 @@ def test_watched_thresholds_per_flow(tmp_path):
         dt.date(2025, 1, 5),
     )
     assert hundred.crossed_on is None and hundred.projected_on is not None
+
+
+# ---------------------------------------------------------------- object-store URIs
+def test_uris_pass_through_only_for_an_engine_that_reads_them():
+    (f,) = expand(["s3a://bucket/exports/2025-03.parquet"], remote=True)
+    assert f.remote and f.format == "parquet" and f.where == "s3a://bucket/exports/2025-03.parquet"
+    (g,) = expand(["hdfs://nn/logs/a.csv.gz"], remote=True)
+    assert g.format == "csv" and g.compressed
+    with pytest.raises(InputError, match="--engine spark"):
+        expand(["s3a://bucket/exports/2025-03.parquet"])
+    with pytest.raises(InputError, match="unsupported log file type"):
+        expand(["s3a://bucket/exports/2025-03.xlsx.gz"], remote=True)

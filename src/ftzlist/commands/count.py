@@ -27,6 +27,22 @@ class Format(StrEnum):
     json = "json"
 
 
+class EngineName(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+def parse_conf(items: list[str] | None) -> dict[str, str]:
+    """`--spark-conf KEY=VALUE` options as a dict (InputError on a malformed one)."""
+    out = {}
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--spark-conf expects KEY=VALUE, got {item!r}")
+        out[key.strip()] = value
+    return out
+
+
 def register(app: typer.Typer) -> None:
     app.command(name="count")(count)
 
@@ -71,14 +87,25 @@ def run_count(
     memory_limit: str | None = None,
     threads: int | None = None,
     detail: bool = False,
+    engine_name: EngineName = EngineName.duckdb,
+    spark_master: str | None = None,
+    spark_conf: dict[str, str] | None = None,
+    encoding: str | None = None,
 ) -> CountResult:
     """Shared by `count` and `assess --logs`."""
     from ftzlist.counting import count_persons, expand, load_mapping
-    from ftzlist.counting.engine import DuckDBEngine
+    from ftzlist.counting.engine import DuckDBEngine, Engine
 
     m = load_mapping(mapping)
-    files = expand(logs)
-    engine = DuckDBEngine(memory_limit=memory_limit, threads=threads)
+    spark = engine_name == EngineName.spark
+    files = expand(logs, remote=spark, encoding=encoding)
+    engine: Engine
+    if spark:
+        from ftzlist.counting.spark import SparkEngine
+
+        engine = SparkEngine(master=spark_master, conf=spark_conf)
+    else:
+        engine = DuckDBEngine(memory_limit=memory_limit, threads=threads)
     try:
         return count_persons(
             files,
@@ -98,7 +125,9 @@ def run_count(
 def count(
     logs: Annotated[
         list[str],
-        typer.Argument(help="Log files, globs or folders (.csv, .parquet, .jsonl).", show_default=False),
+        typer.Argument(
+            help="Log files, globs or folders (.csv, .parquet, .jsonl, .xlsx).", show_default=False
+        ),
     ],
     mapping: Annotated[Path, typer.Option("--mapping", "-m", help="Mapping YAML: which column means what.")],
     as_of: Annotated[
@@ -117,6 +146,25 @@ def count(
         Path | None,
         typer.Option(
             "--evidence", help="Write merged groups (hashed identifiers only) to this Parquet file."
+        ),
+    ] = None,
+    engine: Annotated[
+        EngineName, typer.Option("--engine", help="duckdb (embedded), or spark (PySpark: ftzlist[spark]).")
+    ] = EngineName.duckdb,
+    spark_master: Annotated[
+        str | None,
+        typer.Option("--spark-master", help="Spark master URL (default local[*]); with --engine spark."),
+    ] = None,
+    spark_conf: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--spark-conf", help="Spark setting KEY=VALUE (repeatable), e.g. spark.driver.memory=8g."
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding", help="Text encoding of CSV/JSON Lines logs, e.g. gb18030 (default UTF-8)."
         ),
     ] = None,
     memory_limit: Annotated[str, typer.Option("--memory-limit", help="DuckDB memory limit.")] = "2500MB",
@@ -146,6 +194,10 @@ def count(
         evidence=evidence,
         memory_limit=memory_limit,
         threads=threads,
+        engine_name=engine,
+        spark_master=spark_master,
+        spark_conf=parse_conf(spark_conf),
+        encoding=encoding,
         detail=detail,
     )
     if fmt == Format.json:

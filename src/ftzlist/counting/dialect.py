@@ -48,8 +48,10 @@ class Dialect(SqlDialect):
         return f"md5_number({expr})"
 
     def digest_hex(self, expr: str) -> str:
-        """A digest as 32 hex digits (what is HMAC-ed for output)."""
-        return f"printf('%032x', {expr})"
+        """A digest as the 32 hex digits of the MD5 (what is HMAC-ed for output; the same text on
+        every engine). `md5_number` reads the MD5's bytes little-endian: they are put back in order."""
+        parts = ", ".join(f"printf('%02x', CAST(({expr} >> {8 * i}) & 255 AS INTEGER))" for i in range(16))
+        return f"concat({parts})"
 
     def hash64(self, exprs: list[str]) -> str:
         """A BIGINT hash (63 bits) of several nullable expressions (descriptive combinations)."""

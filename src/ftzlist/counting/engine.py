@@ -79,7 +79,19 @@ class Engine(Protocol):
         used only to point at an error."""
         ...
 
+    def locate(self, sql: str) -> list[tuple]:
+        """Run a query that points at a line (row numbers follow the file)."""
+        ...
+
+    def read_error(self, exc: Exception) -> InputError | None:
+        """The engine's error on reading the logs as an InputError (None: not a reading error)."""
+        ...
+
     def write_parquet(self, select: str, path: Path) -> None: ...
+
+    def staging_dir(self) -> Path:
+        """A private local folder for converted copies of logs (removed with the engine)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -129,6 +141,21 @@ def sweep_stale(base: Path | None = None) -> list[Path]:
     return removed
 
 
+class PrivateTemp:
+    """A private temporary folder (mode 0700) for one run: spill files and staged copies of logs.
+    Removed by `close()` (or at garbage collection / interpreter exit); swept by the next run if
+    this process is killed (the folder's lock dies with it)."""
+
+    def __init__(self) -> None:
+        sweep_stale()
+        self.path = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        lockfh = _lock(self.path / LOCK_NAME)
+        self._cleanup = weakref.finalize(self, _remove, str(self.path), lockfh)
+
+    def close(self) -> None:
+        self._cleanup()
+
+
 class DuckDBEngine:
     """DuckDB in memory, spilling to a private temporary folder that is removed on close (and by
     the next run if this process is killed)."""
@@ -138,11 +165,8 @@ class DuckDBEngine:
     def __init__(self, *, memory_limit: str | None = None, threads: int | None = None):
         import duckdb
 
-        sweep_stale()
-        self._tmp = tempfile.mkdtemp(prefix=TEMP_PREFIX)  # mode 0700
-        self._lockfh = _lock(Path(self._tmp) / LOCK_NAME)
-        # removed on close(), and at garbage collection or interpreter exit if close() is missed
-        self._cleanup = weakref.finalize(self, _remove, self._tmp, self._lockfh)
+        self._temp = PrivateTemp()
+        self._tmp = str(self._temp.path)
         self.con = duckdb.connect(":memory:")
         self.con.execute("SET enable_progress_bar = false")
         self.con.execute(f"SET TimeZone = '{TIME_ZONE}'")
@@ -156,7 +180,11 @@ class DuckDBEngine:
 
     @property
     def temp_directory(self) -> Path:
-        return Path(self._tmp)
+        return self._temp.path
+
+    def staging_dir(self) -> Path:
+        """Where converted copies of logs (workbooks, other encodings) go: the private folder."""
+        return self._temp.path
 
     def execute(self, sql: str, params: list[Any] | None = None) -> None:
         self.con.execute(sql, params)
@@ -258,9 +286,8 @@ class DuckDBEngine:
         fault = self._fault(f, columns)
         if f.format == "parquet":
             p = str(f.path).replace("'", "''")
-            inner = (
-                f"SELECT {sel}, file_row_number + 1 AS _line FROM read_parquet('{p}', file_row_number = true)"
-            )
+            line = self.dialect.q(f.row_column) if f.row_column else "file_row_number + 1"
+            inner = f"SELECT {sel}, {line} AS _line FROM read_parquet('{p}', file_row_number = true)"
         else:
             first = 2 if f.format == "csv" else 1  # csv: the header is line 1
             inner = f"SELECT *, row_number() OVER () + {first - 1} AS _line FROM (SELECT {sel} FROM {self._read(f)})"
@@ -276,6 +303,14 @@ class DuckDBEngine:
         finally:
             self.con.execute("SET preserve_insertion_order = false")
             self.con.execute(f"SET threads = {self._threads}" if self._threads else "RESET threads")
+
+    def read_error(self, exc: Exception) -> InputError | None:
+        import duckdb
+
+        if not isinstance(exc, duckdb.Error) or isinstance(exc, duckdb.InternalException):
+            return None
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return InputError("cannot read the logs: " + redact(text[:300]))
 
     def write_parquet(self, select: str, path: Path) -> None:
         self.con.execute(f"COPY ({select}) TO '{str(path).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
@@ -305,7 +340,7 @@ class DuckDBEngine:
 
     def close(self) -> None:
         self.con.close()
-        self._cleanup()
+        self._temp.close()
 
 
 def header_cells(f: LogFile, delimiter: str) -> list[str]:

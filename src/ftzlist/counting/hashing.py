@@ -49,8 +49,7 @@ def hmac_hex_sql(d: Any, message_sql: str, pads_table: str = "ftz_key") -> str:
     return d.sha256_hex(f"(SELECT opad FROM {pads_table}) || {inner}")
 
 
-def public_hash(key: bytes, digest: int | str) -> str:
+def public_hash(key: bytes, digest_hex: str) -> str:
     """What people see for an identifier: `h:` + 16 hex digits of HMAC(key, digest), the digest
-    written as 32 hex digits (an engine gives it as a number or as hex text)."""
-    text = f"{digest:032x}" if isinstance(digest, int) else str(digest).lower()
-    return "h:" + hmac_hex(key, text)[:16]
+    written as the 32 hex digits of its MD5 (the dialect's `digest_hex`, equal on every engine)."""
+    return "h:" + hmac_hex(key, digest_hex.lower())[:16]

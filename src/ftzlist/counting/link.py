@@ -57,11 +57,14 @@ def link(run: CountRun, quality: Quality) -> list[Suspicious]:
         "SELECT count(*) FILTER (WHERE size > 1 AND NOT doubtful), count(*) FILTER (WHERE doubtful) FROM sgroup"
     )[0]
     quality.linked_groups, quality.doubtful_groups = int(stats[0] or 0), int(stats[1] or 0)
-    for comp, size, n_excl in e.rows(
-        "SELECT comp, size, n_excl FROM sgroup WHERE doubtful ORDER BY size DESC, comp LIMIT 20"
+    # the groups and identifiers listed are chosen by digest, so every engine lists the same ones
+    for comp, size, n_excl, _ in e.rows(
+        f"""SELECT g.comp, g.size, g.n_excl, min({d.digest_hex("n.h")}) AS k
+        FROM sgroup g JOIN scomp c ON c.comp = g.comp JOIN snode n ON n.nid = c.nid
+        WHERE g.doubtful GROUP BY g.comp, g.size, g.n_excl ORDER BY g.size DESC, k LIMIT 20"""
     ):
         ids = e.rows(
-            f"SELECT c, {d.digest_hex('h')} FROM snode JOIN scomp USING (nid) WHERE comp = {comp} ORDER BY nid LIMIT 10"
+            f"SELECT c, {d.digest_hex('h')} AS k FROM snode JOIN scomp USING (nid) WHERE comp = {comp} ORDER BY k LIMIT 10"
         )
         reason = (
             f"{n_excl} different resident identity numbers joined through other identifiers"
@@ -149,7 +152,8 @@ def _link_weak(run: CountRun, labels: dict[int, str], quality: Quality) -> list[
     quality.shared_weak_values = e.rows("SELECT count(*) FROM wstat WHERE shared")[0][0]
     out = []
     for c, h, n_persons, n_other in e.rows(
-        f"SELECT c, {d.digest_hex('h')}, n_persons, n_other FROM wstat WHERE shared ORDER BY n_persons + n_other DESC, w LIMIT 20"
+        f"SELECT c, {d.digest_hex('h')} AS k, n_persons, n_other FROM wstat WHERE shared "
+        "ORDER BY n_persons + n_other DESC, k LIMIT 20"
     ):
         out.append(
             Suspicious(

@@ -27,7 +27,7 @@ from ftzlist.counting.crossings import Watch
 from ftzlist.counting.engine import DuckDBEngine, Engine
 from ftzlist.counting.mapping import Mapping
 from ftzlist.counting.result import CountResult, Quality, Rule
-from ftzlist.counting.sources import LogFile
+from ftzlist.counting.sources import LogFile, stage
 from ftzlist.law import Vocabulary
 
 READINGS = [
@@ -90,6 +90,7 @@ class CountRun:
         self.e = engine
         self.d = engine.dialect
         self.files = list(files)
+        self.sources = list(files)  # as given (run id), before any staging
         self.m = mapping
         self.as_of = as_of
         self.key = hashing.check_key(key)
@@ -121,6 +122,8 @@ class CountRun:
             self.timings[name] = round(time.perf_counter() - t, 3)
 
     def run(self, evidence: Path | None = None) -> CountResult:
+        if any(f.format == "xlsx" or f.text_encoding for f in self.files if not f.remote):
+            self.files = stage(self.files, self.e.staging_dir())
         self.e.install_identifiers()
         self._timed("read", reading.read)
         total, in_window, before, after = self._timed("check_dates", reading.check)
@@ -203,7 +206,7 @@ class CountRun:
 
     def _run_id(self) -> str:
         h = hashlib.sha256()
-        for f in self.files:
+        for f in self.sources:
             if f.remote:
                 h.update(f"{f.uri}\n".encode())
                 continue

@@ -147,7 +147,8 @@ def check(run: CountRun) -> tuple[int, int, int, int]:
     dims = dim_exprs(run)
     inside = in_window(run, "dd")
     sel = ", ".join(f"{v} AS {k}" for k, v in dims.items())
-    run.e.create(
+    _guarded(
+        run,
         "filestats",
         f"""SELECT _f, CASE WHEN {inside} THEN dimh END AS dimh,
                    {", ".join(f"CASE WHEN {inside} THEN {k} END AS {k}" for k in dims)},
@@ -181,6 +182,19 @@ def check(run: CountRun) -> tuple[int, int, int, int]:
     before = int(sum(v[3] for v in stats.values()))
     after = int(sum(v[4] for v in stats.values()))
     return total, total - before - after, before, after
+
+
+def _guarded(run: CountRun, name: str, select: str) -> None:
+    """The first full read of the logs: an engine's parse error becomes an InputError."""
+    try:
+        run.e.create(name, select)
+    except InputError:
+        raise
+    except Exception as exc:
+        err = run.e.read_error(exc)
+        if err is None:
+            raise
+        raise err from None
 
 
 def _where(f: LogFile, line: int | None) -> str:

@@ -7,13 +7,14 @@ Every problem is an `InputError` naming the file (and the row and column where t
 from __future__ import annotations
 
 import glob
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ftzlist.errors import InputError
-from ftzlist.tabular import TABULAR_SUFFIXES
+from ftzlist.tabular import TABULAR_SUFFIXES, UTF8, transcode
 
-FORMATS = {**TABULAR_SUFFIXES, ".json": "jsonl"}
+FORMATS = {**TABULAR_SUFFIXES, ".json": "jsonl", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+ROW_COLUMN = "_ftzlist_sheet_row"
 
 
 URI_SCHEMES = (
@@ -39,14 +40,17 @@ class LogFile:
     """One export-log file: a local path, or a URI an engine reads (`remote`)."""
 
     path: Path
-    format: str  # csv | parquet | jsonl
+    format: str  # csv | parquet | jsonl | xlsx (staged as Parquet before an engine reads it)
     compressed: bool = False
     uri: str | None = None
+    encoding: str | None = None
+    origin: str | None = field(default=None, repr=False)
+    row_column: str | None = None  # a staged workbook: the column holding each row's sheet row
 
     @property
     def where(self) -> str:
-        """How messages name the file."""
-        return self.uri or str(self.path)
+        """How messages name the file (the user's file, also when a staged copy is read)."""
+        return self.uri or self.origin or str(self.path)
 
     @property
     def remote(self) -> bool:
@@ -55,16 +59,25 @@ class LogFile:
     def row_label(self) -> str:
         return "line" if self.format in ("csv", "jsonl") else "row"
 
+    @property
+    def text_encoding(self) -> str | None:
+        """The encoding to convert from, None when the file is UTF-8 (or not text)."""
+        if self.encoding is None or self.encoding.lower().replace("-", "_") in {
+            e.replace("-", "_") for e in UTF8
+        }:
+            return None
+        return self.encoding
+
 
 def _format_of(path: Path) -> tuple[str, bool]:
     suffixes = [s.lower() for s in path.suffixes]
     compressed = bool(suffixes) and suffixes[-1] in (".gz", ".zst")
     ext = suffixes[-2] if compressed and len(suffixes) >= 2 else (suffixes[-1] if suffixes else "")
     fmt = FORMATS.get(ext)
-    if fmt is None or (compressed and fmt == "parquet"):
+    if fmt is None or (compressed and fmt in ("parquet", "xlsx")):
         raise InputError(
-            f"unsupported log file type '{''.join(path.suffixes) or '(none)'}': expected .csv, .parquet or .jsonl "
-            "(optionally .csv.gz / .jsonl.gz)",
+            f"unsupported log file type '{''.join(path.suffixes) or '(none)'}': expected .csv, .parquet, .jsonl "
+            "or .xlsx (optionally .csv.gz / .jsonl.gz)",
             where=str(path),
         )
     return fmt, compressed
@@ -88,6 +101,10 @@ def _sniff(f: LogFile) -> None:
         if not head.startswith(b"\x1f\x8b"):
             raise InputError("named .gz but is not gzip-compressed", where=str(f.path))
         head = _gunzip_head(f)
+    if f.format == "xlsx":
+        if not head.startswith(b"PK\x03\x04"):
+            raise InputError(f"named {f.path.suffix} but is not an Excel workbook", where=str(f.path))
+        return
     if f.format == "parquet":
         if not (head.startswith(b"PAR1") and tail == b"PAR1"):
             raise InputError(
@@ -98,11 +115,15 @@ def _sniff(f: LogFile) -> None:
         raise InputError(f"named .{f.format} but is a Parquet file", where=str(f.path))
     if head.count(b"\x00") > len(head) // 100:  # a stray NUL in text is found (with its line) later
         raise InputError(f"named .{f.format} but holds binary data, not text", where=str(f.path))
+    encoding = f.text_encoding or "utf-8"
     try:
-        head.decode("utf-8")
+        head.decode(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding '{f.encoding}'", where=str(f.path)) from None
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:  # a cut multi-byte character at the end is fine
-            raise InputError(f"not UTF-8 text (byte {exc.start})", where=str(f.path)) from None
+            hint = "" if f.text_encoding else "; if it is GBK/GB18030 text, pass --encoding gb18030"
+            raise InputError(f"not {encoding} text (byte {exc.start}){hint}", where=str(f.path)) from None
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text:
         raise InputError("the file is empty (only whitespace)", where=str(f.path))
@@ -124,9 +145,10 @@ def _gunzip_head(f: LogFile, size: int = 65536) -> bytes:
         raise InputError(f"damaged gzip file: {exc}", where=str(f.path)) from None
 
 
-def expand(paths: list[str | Path], *, remote: bool = False) -> list[LogFile]:
+def expand(paths: list[str | Path], *, remote: bool = False, encoding: str | None = None) -> list[LogFile]:
     """Files named, matched by a glob, or found (recursively) in a folder; sorted, each checked.
 
+    `encoding` is the text encoding of CSV and JSON Lines files (default UTF-8; e.g. gb18030).
     With `remote` (an engine that reads object stores, e.g. Spark), a URI such as
     `s3a://bucket/exports/2025-*.parquet` is passed through unopened; its format comes from its
     suffix."""
@@ -140,7 +162,9 @@ def expand(paths: list[str | Path], *, remote: bool = False) -> list[LogFile]:
                     "a URI is read only by an engine that reaches it (--engine spark)", where=text
                 )
             fmt, compressed = _format_of(Path(text.rstrip("/").rsplit("/", 1)[-1]))
-            uris.append(LogFile(Path(text.rsplit("/", 1)[-1]), fmt, compressed, uri=text))
+            if fmt == "xlsx":
+                raise InputError("an Excel workbook is read from a local file only", where=text)
+            uris.append(LogFile(Path(text.rsplit("/", 1)[-1]), fmt, compressed, uri=text, encoding=encoding))
             continue
         p = Path(text)
         if any(ch in text for ch in "*?["):
@@ -161,7 +185,7 @@ def expand(paths: list[str | Path], *, remote: bool = False) -> list[LogFile]:
     out: list[LogFile] = []
     for p in dict.fromkeys(found):
         fmt, compressed = _format_of(p)
-        f = LogFile(p, fmt, compressed)
+        f = LogFile(p, fmt, compressed, encoding=encoding if fmt in ("csv", "jsonl") else None)
         _sniff(f)
         out.append(f)
     out.extend(uris)
@@ -176,3 +200,91 @@ def _known(p: Path) -> bool:
     except InputError:
         return False
     return True
+
+
+def stage(files: list[LogFile], into: Path) -> list[LogFile]:
+    """Local files an engine cannot read as they are, converted into the private folder `into`:
+    Excel workbooks (first sheet) to Parquet, text in another encoding to UTF-8. Messages keep
+    naming the user's file, and its lines or rows."""
+    out = []
+    for n, f in enumerate(files):
+        if f.remote:
+            out.append(f)
+        elif f.format == "xlsx":
+            out.append(_xlsx_to_parquet(f, into / f"staged{n}.parquet"))
+        elif f.text_encoding:
+            target = into / f"staged{n}.{'csv' if f.format == 'csv' else 'jsonl'}"
+            transcode(f.path, f.text_encoding, target)
+            out.append(LogFile(target, f.format, origin=f.where))
+        else:
+            out.append(f)
+    return out
+
+
+def _cell_text(v: object) -> str | None:
+    """An Excel cell as the text a CSV export would hold: whole numbers without `.0` (identifiers
+    typed as numbers), dates and times in ISO 8601, booleans as true/false."""
+    import datetime as dt
+
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, dt.datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, dt.date | dt.time):
+        return v.isoformat()
+    return str(v)
+
+
+def _xlsx_to_parquet(f: LogFile, target: Path, batch: int = 50_000) -> LogFile:
+    """The first sheet of a workbook as a Parquet file of text columns (row 1 is the header), plus
+    `ROW_COLUMN`, each row's number in the sheet (for messages). Read-only and streaming: memory is
+    bounded by `batch` rows, rows by the data, not the sheet's declared size; empty rows skipped."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(f.path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise InputError(f"cannot read the workbook: {type(exc).__name__}", where=f.where) from None
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise InputError("the first sheet is empty", where=f.where)
+        names = ["" if h is None else str(h).strip() for h in header]
+        while names and not names[-1]:
+            names.pop()
+        schema = pa.schema(
+            [*(pa.field(name, pa.string()) for name in names), pa.field(ROW_COLUMN, pa.int64())]
+        )
+
+        def flush(buf: list[list]) -> None:
+            w.write_table(
+                pa.Table.from_arrays(
+                    [*(pa.array(c, pa.string()) for c in buf[:-1]), pa.array(buf[-1], pa.int64())],
+                    schema=schema,
+                )
+            )
+
+        with pq.ParquetWriter(target, schema) as w:
+            buf: list[list] = [[] for _ in range(len(names) + 1)]
+            for sheet_row, values in enumerate(rows, start=2):
+                cells = [_cell_text(v) for v in values[: len(names)]]
+                if not any(c is not None and c.strip() for c in cells):
+                    continue
+                for i in range(len(names)):
+                    buf[i].append(cells[i] if i < len(cells) else None)
+                buf[-1].append(sheet_row)
+                if len(buf[-1]) >= batch:
+                    flush(buf)
+                    buf = [[] for _ in range(len(names) + 1)]
+            if buf[-1]:
+                flush(buf)
+    finally:
+        wb.close()
+    return LogFile(target, "parquet", origin=f.where, row_column=ROW_COLUMN)

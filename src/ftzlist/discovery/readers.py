@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from ftzlist.errors import InputError
-from ftzlist.tabular import TABULAR_SUFFIXES
+from ftzlist.tabular import TABULAR_SUFFIXES, UTF8, transcode
 
 FILE_FORMATS = {**TABULAR_SUFFIXES, ".json": "json", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 
@@ -83,32 +83,6 @@ def open_source(
     if table:
         raise InputError("--table applies to XLSX sheets and database tables, not to this file", where=target)
     return DuckDBSource(path, fmt, memory_limit=memory_limit, threads=threads, encoding=encoding)
-
-
-UTF8 = frozenset({"utf-8", "utf8", "utf_8"})
-
-
-def transcode(path: Path, encoding: str, into: Path) -> Path:
-    """Copy a text file to UTF-8 in 1 MB pieces (bounded memory). A byte that does not decode is an
-    error naming its offset, never its content."""
-    import codecs
-
-    try:
-        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    except LookupError:
-        raise InputError(f"unknown encoding '{encoding}'", where=str(path)) from None
-    offset = 0
-    with path.open("rb") as src, into.open("w", encoding="utf-8", newline="") as dst:
-        while chunk := src.read(1 << 20):
-            try:
-                dst.write(decoder.decode(chunk))
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"not {encoding} text (byte {offset + exc.start})", where=str(path)
-                ) from None
-            offset += len(chunk)
-        dst.write(decoder.decode(b"", final=True))
-    return into
 
 
 def safe_url(url: str) -> str:
