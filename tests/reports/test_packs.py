@@ -429,3 +429,18 @@ def test_evidence_bundle_with_register_and_count_run(tmp_path):
     )
     sums = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=ev, capture_output=True, text=True)
     assert sums.returncode == 0, sums.stdout
+
+
+def test_the_guide_edition_in_force_on_the_assessment_date():
+    import datetime as dt
+
+    reg = registry()
+    old = reg.ref("sa_self_assessment", dt.date(2023, 9, 1))
+    assert "1st edition" in old.title[1] and old.date == dt.date(2022, 8, 31)
+    mid = reg.ref("sa_self_assessment", dt.date(2024, 5, 1))
+    assert "2nd edition" in mid.title[1] and "Structure followed" not in (mid.note or ("", ""))[1]
+    new = reg.ref("sa_self_assessment", dt.date(2026, 5, 1))
+    assert "3rd edition" in new.title[1] and "Structure followed: Guide to applying" in new.note[1]
+    assert "(2nd edition)" in new.note[1]
+    early = reg.ref("scc_pia", dt.date(2023, 1, 1))
+    assert "had not been published" in early.note[1]

@@ -143,7 +143,7 @@ class _Drafter:
             id=doc_id,
             kind=kind,
             title=title,
-            guide=self.reg.ref(kind),
+            guide=self.reg.ref(kind, self.ds.as_of),
             handler=free_text(self.decl.handler.name),
             as_of=self.ds.as_of,
             flows=flows,

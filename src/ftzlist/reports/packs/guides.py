@@ -19,13 +19,30 @@ from ftzlist.schema.common import Status, Strict, Text
 GUIDES_FILE = Path(__file__).with_name("guides.yaml")
 
 
-class Guide(Strict):
+class Edition(Strict):
     title: Text
-    issuer: Text
-    date: dt.date
+    date: dt.date = Field(description="Published (the guides apply from publication).")
     status: Status
     sources: list[str] = Field(min_length=1)
     note: Text | None = None
+    structure: bool = Field(True, description="False: its annexes were not available to us.")
+
+
+class Guide(Strict):
+    issuer: Text
+    editions: list[Edition] = Field(min_length=1)
+
+    def edition(self, day: dt.date | None) -> tuple[Edition, Edition | None]:
+        """The edition in force on `day` (the latest published by then; the first when none was),
+        and, when its annexes were not available, the latest edition whose structure we follow."""
+        ordered = sorted(self.editions, key=lambda e: e.date)
+        current = (
+            ordered[0] if day is None or day < ordered[0].date else [e for e in ordered if e.date <= day][-1]
+        )
+        if current.structure:
+            return current, None
+        known = [e for e in ordered if e.structure and e.date <= current.date]
+        return current, known[-1] if known else None
 
 
 class SectionSpec(Strict):
@@ -53,24 +70,42 @@ class Registry(Strict):
     documents: dict[str, DocumentSpec]
     packs: PackRules
 
-    def ref(self, document: str) -> GuideRef:
+    def ref(self, document: str, day: dt.date | None = None) -> GuideRef:
+        """The guide edition `document` follows on `day` (see `Guide.edition`)."""
         spec = self.documents[document]
         g = self.guides[spec.guide]
+        e, follows = g.edition(day)
+        notes = [_pair(e.note)] if e.note else []
+        if day is not None and day < e.date:
+            notes.append(
+                (
+                    f"评估日期 {day} 时本指南尚未发布；结构按其首次发布的版本（{e.date}）。",
+                    f"On the assessment date {day} this guide had not been published; the structure is "
+                    f"that of its first edition ({e.date}).",
+                )
+            )
+        if follows is not None:
+            notes.append(
+                (
+                    f"结构沿用：{follows.title.zh}（{follows.date}）",
+                    f"Structure followed: {follows.title.en} ({follows.date})",
+                )
+            )
         return GuideRef(
             id=spec.guide,
-            title=_pair(g.title),
+            title=_pair(e.title),
             issuer=_pair(g.issuer),
-            date=g.date,
+            date=e.date,
             part=_pair(spec.part),
-            status=g.status,
-            sources=tuple(g.sources),
-            note=_pair(g.note) if g.note else None,
+            status=e.status,
+            sources=tuple(e.sources + (follows.sources if follows else [])),
+            note=("\n".join(n[0] for n in notes), "\n".join(n[1] for n in notes)) if notes else None,
         )
 
     def skeleton(self, document: str) -> dict[str, Section]:
         """Empty sections of `document`, keyed by id (`overall.handler` for a child), in order."""
         spec = self.documents[document]
-        default = self.guides[spec.guide].status
+        default = max(self.guides[spec.guide].editions, key=lambda e: e.date).status
         out: dict[str, Section] = {}
 
         def build(s: SectionSpec, prefix: str) -> Section:
