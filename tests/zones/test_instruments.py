@@ -110,11 +110,6 @@ def test_the_small_list_is_valid(tmp_path, law: Law) -> None:
             "sectors.0.citation: unknown instrument 'cn.pipel'; nearest: cn.pipl",
         ),
         (
-            "ref: retail, ref_zh: 零售}",
-            "ref: retail, ref_zh: 零售, label: {zh: 伪, en: forged}}",
-            "`label` is made from instruments.yaml; do not write it in a list file",
-        ),
-        (
             "legal_basis: [cn.cbdf]",
             "legal_basis: [cn.cbdf, Data Security Law]",
             ":{line}: legal_basis: unknown instrument 'Data Security Law'; nearest: cn.dsl",
@@ -142,6 +137,32 @@ def test_unknown_ids_and_broken_links_name_file_and_line(tmp_path, law: Law, old
     assert any(expected.split(" t.pi.contract: ")[-1] in x and x.startswith(str(p)) for x in problems), (
         problems
     )
+
+
+def test_a_written_label_is_replaced_by_the_registry(tmp_path, law: Law) -> None:
+    p = write(
+        tmp_path,
+        SMALL.replace(
+            "ref: retail, ref_zh: 零售}", "ref: retail, ref_zh: 零售, label: {zh: 伪, en: forged}}"
+        ),
+    )
+    lf, _ = load_list_file(p)
+    assert lf.sectors[0].citation.text("en") == "Tianjin FTZ list 2024 retail"
+    warnings = [str(x) for x in validate_list(p, law) if x.severity == "warning"]
+    assert any("`label` is made from the instruments registry" in w for w in warnings), warnings
+
+
+def test_a_list_may_cite_itself_before_its_instrument_is_registered(tmp_path, law: Law) -> None:
+    text = SMALL.replace(
+        "ref: retail, ref_zh: 零售}", "ref: retail, ref_zh: 零售}".replace("retail,", "retail,")
+    ).replace(
+        "citation: {instrument: tianjin.ftz-list-2024, ref: retail",
+        "citation: {instrument: testland-ftz-2026, ref: retail",
+    )
+    p = write(tmp_path, text)
+    lf, _ = load_list_file(p)
+    assert lf.sectors[0].citation.text("zh") == "《测试清单》零售"
+    assert errors_of(p, law) == []
 
 
 def test_a_missing_provision_link_is_a_warning(tmp_path, law: Law) -> None:

@@ -72,6 +72,7 @@ def validate_list(path: Path, law: Law) -> list[Problem]:
         doc.add("the document must be a mapping with id, family, kind, items, ...")
         return doc.problems
     data = _raw_checks(doc, data)
+    _written_labels(doc, data, ())
     try:
         registry = registry_for(path, law.instruments)
         lf = validate(ListFile, data, text, str(path), context=citation_context(data, registry))
@@ -292,6 +293,23 @@ def _citations(doc: _Doc, lf: ListFile) -> None:
                     item=proc.id,
                     loc=("procedures", p_i, "steps", s_i, "citation"),
                 )
+
+
+def _written_labels(doc: _Doc, node: Any, loc: tuple) -> None:
+    """A citation `label` in the file (e.g. written back from a loaded list) is ignored: say so."""
+    if isinstance(node, dict):
+        if "instrument" in node and "label" in node:
+            doc.add(
+                "`label` is made from the instruments registry when the list is loaded; the one "
+                "written here is ignored: remove it",
+                loc=(*loc, "label"),
+                severity="warning",
+            )
+        for k, v in node.items():
+            _written_labels(doc, v, (*loc, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            _written_labels(doc, v, (*loc, i))
 
 
 def _citation_forms(doc: _Doc, lf: ListFile) -> None:

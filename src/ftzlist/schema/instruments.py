@@ -156,11 +156,11 @@ class Instruments:
         """Check a raw citation mapping against the registry and the list's provisions; add `label`.
 
         Raises ValueError (reported by pydantic with the citation's location, so with file and line)
-        for an unknown instrument id, a `provision` the list does not define or one of another
-        instrument, and a `label` written by hand.
+        for an unknown instrument id, and a `provision` the list does not define or one of another
+        instrument. A `label` in the data (a list written back from a loaded one) is replaced by
+        the registry's, so no label can claim what the registry does not say.
         """
-        if "label" in data:
-            raise ValueError("`label` is made from instruments.yaml; do not write it in a list file")
+        data = {k: v for k, v in data.items() if k != "label"}
         ids = [data.get("instrument")] + [
             a.get("instrument") for a in data.get("also") or () if isinstance(a, dict)
         ]
@@ -220,13 +220,31 @@ def merge(files: Iterable[tuple[str, InstrumentsFile]], base: Instruments | None
 def citation_context(data: Any, instruments: Instruments) -> dict[str, Any]:
     """The validation context for a raw list document: the registry and its provision ids.
 
-    Pass it to `model_validate(..., context=...)` so each citation is checked where it stands.
+    A list may cite itself by its own id (an imported or new list whose instrument is not yet
+    registered): the list's title then names the instrument, tagged with the list's status. Pass
+    the result to `model_validate(..., context=...)` so each citation is checked where it stands.
     """
     provisions: dict[str, str] = {}
-    if isinstance(data, dict) and isinstance(data.get("provisions"), list):
+    if not isinstance(data, dict):
+        return {"instruments": instruments, "provisions": provisions}
+    if isinstance(data.get("provisions"), list):
         for p in data["provisions"]:
             if isinstance(p, dict) and isinstance(p.get("id"), str):
                 provisions[p["id"]] = str(p.get("instrument"))
+    own = data.get("id")
+    if isinstance(own, str) and own not in instruments.by_id:
+        try:
+            itself = Instrument(
+                id=own,
+                kind="list",
+                title=Text.model_validate(data.get("title")),
+                status=data.get("status", "U"),
+                sources=[InstrumentSource(title=f"the list file {own} itself", status="U")],
+            )
+        except ValidationError:  # the list's own fields are reported by the outer validation
+            itself = None
+        if itself is not None:
+            instruments = Instruments({**instruments.by_id, own: itself})
     return {"instruments": instruments, "provisions": provisions}
 
 
