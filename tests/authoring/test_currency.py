@@ -72,6 +72,7 @@ def test_lists_command_reminds(tmp_path: Path) -> None:
     )
     src.update(id="fujian-ftz-2027", effective_from="2027-12-25", last_checked_on="2027-12-20")
     src.pop("trial_until", None)
+    src.pop("effective_from_dates", None)  # the 2025 edition's disputed first day is not the copy's
     path = tmp_path / "fujian-ftz-2027.yaml"
     path.write_text(yaml.safe_dump(src, allow_unicode=True, sort_keys=False), encoding="utf-8")
     r = cli("lists", "--lists", str(path), "--as-of", "2028-01-05")

@@ -1,8 +1,11 @@
 """The compare matrix for the example declarations, against answers worked by hand.
 
 Day: 2026-03-02 (a Monday). In force: national 2024; Tianjin 2024; Beijing 2024 (until
-2026-05-10); Shanghai 2024 (Lingang's positive list ended 2025-05-16); Hainan 2024; Zhejiang 2024;
-Fujian 2025; Chongqing, Guangxi, Jiangsu 2025.
+2026-05-10); Shanghai 2024 (Lingang's first-batch positive list ended 2025-05-16, its biomedicine
+list of 2025-05-16 is in force, so Lingang and the rest of Shanghai are placed apart; the
+biomedicine list encodes no item yet, so both give the same answers); Hainan 2024; Zhejiang 2024;
+Fujian 2025; Chongqing, Guangxi, Jiangsu 2025. Guangdong's 2025 list starts 2026-05-18: the
+Guangdong placement gets the national answers.
 
 Hand-worked (persons are summed over every flow the same ladder counts, CBDF Arts. 7-8):
 - pharma: trial 8,000 trial subjects + pv 30,000 patients, all sensitive (health). Nationally the
@@ -37,27 +40,29 @@ ZONES = [
     "fujian-ftz",
     "tianjin-ftz",
     "beijing-ftz",
-    "shanghai-ftz",
+    "shanghai-ftz/lingang",
+    "shanghai-ftz/baoshui",
     "hainan-ftp",
     "zhejiang-ftz",
     "chongqing-ftz",
     "guangxi-ftz",
     "jiangsu-ftz",
+    "guangdong-ftz",
 ]
 SA, SCC, EX, UND = "security_assessment", "standard_contract_or_certification", "exempt", "undetermined"
 
 EXPECTED = {
     "pharma": {
-        "trial": [SA, SCC, UND, UND, SA, SA, SA, SA, SA, UND],
-        "pv": [SA, SCC, UND, UND, SA, SA, SA, SA, SA, UND],
-        "hr": [EX] * 10,
+        "trial": [SA, SCC, UND, UND, SA, SA, SA, SA, SA, SA, UND, SA],
+        "pv": [SA, SCC, UND, UND, SA, SA, SA, SA, SA, SA, UND, SA],
+        "hr": [EX] * 12,
     },
     "retail": {
-        "members": [SCC, EX, UND, UND, UND, SCC, SCC, SCC, SCC, SCC],
+        "members": [SCC, EX, UND, UND, UND, UND, SCC, SCC, SCC, SCC, SCC, SCC],
     },
     "vehicles": {
-        "after-sales": [SCC, SCC, UND, SCC, SCC, SCC, SCC, UND, SCC, SCC],
-        "manufacturing": [EX, UND, UND, EX, EX, EX, EX, UND, EX, EX],
+        "after-sales": [SCC, SCC, UND, SCC, SCC, SCC, SCC, SCC, UND, SCC, SCC, SCC],
+        "manufacturing": [EX, UND, UND, EX, EX, EX, EX, EX, UND, EX, EX, EX],
     },
 }
 
@@ -73,7 +78,9 @@ BURDEN = {
         (2, 0, 0, 0, 0),
         (2, 0, 0, 0, 0),
         (2, 0, 0, 0, 0),
+        (2, 0, 0, 0, 0),
         (0, 0, 0, 0, 2),
+        (2, 0, 0, 0, 0),
     ],
     "retail": [
         (0, 1, 0, 0, 0),
@@ -81,6 +88,8 @@ BURDEN = {
         (0, 0, 0, 0, 1),
         (0, 0, 1, 0, 1),
         (0, 0, 0, 1, 1),
+        (0, 0, 0, 1, 1),
+        (0, 1, 0, 0, 0),
         (0, 1, 0, 0, 0),
         (0, 1, 0, 0, 0),
         (0, 1, 0, 0, 0),
@@ -95,7 +104,9 @@ BURDEN = {
         (0, 1, 0, 0, 0),
         (0, 1, 0, 0, 0),
         (0, 1, 0, 0, 0),
+        (0, 1, 0, 0, 0),
         (0, 0, 0, 0, 2),
+        (0, 1, 0, 0, 0),
         (0, 1, 0, 0, 0),
         (0, 1, 0, 0, 0),
     ],
@@ -135,7 +146,8 @@ def test_earliest_deadlines(results) -> None:
     # 10 working days after Monday 2026-03-02 is Monday 2026-03-16.
     assert by["national"].working_days == 10 and by["national"].date == dt.date(2026, 3, 16)
     # Shanghai post-export report: 15 working days after export -> 2026-03-23.
-    assert by["shanghai-ftz"].working_days == 15 and by["shanghai-ftz"].date == dt.date(2026, 3, 23)
+    for sh in ("shanghai-ftz/lingang", "shanghai-ftz/baoshui"):
+        assert by[sh].working_days == 15 and by[sh].date == dt.date(2026, 3, 23)
     # Fujian, exempt off the list: filing before export, no counted deadline.
     fujian = next(b for b in results["retail"].burden if b.placement == "fujian-ftz")
     assert fujian.earliest_deadline is None and fujian.before_export
@@ -155,7 +167,7 @@ def test_uncertain_facts_are_marked(results) -> None:
 def test_cross_zone_alternatives_where_the_home_list_permits_them(results) -> None:
     # Shanghai's measures refer to other FTZs' lists [V2]: Fujian's list would let the pharma flows
     # through with a standard contract instead of a security assessment.
-    trial = results["pharma"].cell("trial", "shanghai-ftz")
+    trial = results["pharma"].cell("trial", "shanghai-ftz/baoshui")
     assert len(trial.alternatives) == 1
     assert trial.alternatives[0].startswith("standard_contract_or_certification under fujian-ftz-2025")
     assert "[V2]" in trial.alternatives[0]

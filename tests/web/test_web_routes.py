@@ -55,7 +55,7 @@ READ_PAGES = [
     "/due?today=2026-12-31",
     "/lists",
     "/lists/fujian-ftz-2025",
-    "/lists/diff?old=shanghai-ftz-2024&new=shanghai-ftz-2026",
+    "/lists/diff?old=shanghai-ftz-2024&new=shanghai-ftz-2025",
     "/audit",
     "/audit?table=declarations",
     "/counting",

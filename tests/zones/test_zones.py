@@ -425,8 +425,8 @@ def test_lingang_positive_list_binds_only_lingang(law: Law) -> None:
     assert flow.items[0].regime == "cn-national-2024"
 
 
-def test_shanghai_2026_new_version_rests_on_uncertain_facts(law: Law) -> None:
-    lf = law.lists.get("shanghai-ftz-2026")
+def test_shanghai_2025_edition_rests_on_uncertain_facts(law: Law) -> None:
+    lf = law.lists.get("shanghai-ftz-2025")
     assert lf.status == "U" and lf.references_other_lists is not None
     flow = judge(
         law,
@@ -434,7 +434,28 @@ def test_shanghai_2026_new_version_rests_on_uncertain_facts(law: Law) -> None:
         "2026-06-01",
     )
     assert flow.pathway == UND
-    assert "sh26.all-sectors" in missing_parts(flow)
+    assert "sh25.all-sectors" in missing_parts(flow)
+
+
+def test_shanghai_2025_identity_and_its_two_dates(law: Law) -> None:
+    """Edition label 2025版, CAC posting 2026-04-29 (V2); a third-party table says 2026-04-24 (U)."""
+    new, old = law.lists.get("shanghai-ftz-2025"), law.lists.get("shanghai-ftz-2024")
+    assert "2025版" in new.title.zh and new.effective_from == dt.date(2026, 4, 29)
+    assert [(d.date.isoformat(), d.status) for d in new.effective_from_dates] == [
+        ("2026-04-24", "U"),
+        ("2026-04-29", "V2"),
+    ]
+    assert old.effective_to == dt.date(2026, 4, 28)
+    for day, in_force, disputed in [
+        ("2026-04-23", {"shanghai-ftz-2024"}, set()),
+        ("2026-04-24", {"shanghai-ftz-2024"}, {"shanghai-ftz-2025"}),
+        ("2026-04-28", {"shanghai-ftz-2024"}, {"shanghai-ftz-2025"}),
+        ("2026-04-29", {"shanghai-ftz-2025"}, set()),
+    ]:
+        d = dt.date.fromisoformat(day)
+        assert {lf.id for lf in law.lists.in_force(d) if lf.family == "shanghai-ftz"} == in_force, day
+        assert {lf.id for lf in law.lists.disputed(d) if lf.family == "shanghai-ftz"} == disputed, day
+    assert "shanghai-ftz-2026" not in law.lists.by_id
 
 
 # --- Hainan, Zhejiang, Chongqing, Guangxi, Jiangsu ----------------------------------------------------
@@ -565,3 +586,116 @@ def test_no_list_binds_a_zone_before_its_first_list(law: Law) -> None:
         "2025-08-07",
     )
     assert flow.pathway == EXEMPT and flow.items[0].regime == "cn-national-2024"
+
+
+# --- facts found since the lists were written (issue 10 §6, issue 17 §6) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sector", "data"),
+    [
+        ("personal_credit_reporting", {"category": "finance.bank_account", "persons": 5_000}),
+        ("personal_credit_reporting", {"category": "contact.phone", "persons": 2_000_000}),
+        ("smart_equipment_manufacturing", {"category": "business.manufacturing"}),
+        ("smart_equipment_manufacturing", {"category": "contact.email", "persons": 50}),
+    ],
+)
+def test_guangdong_2025_covered_sectors_are_undetermined_never_national(law: Law, sector, data) -> None:
+    flow = judge(law, declaration("guangdong-ftz", sector, data), "2026-06-01")
+    assert flow.pathway == UND
+    assert "gd25.all-items" in missing_parts(flow)
+
+
+def test_guangdong_2025_outside_its_sectors_the_national_rules_decide(law: Law) -> None:
+    """Zone-facts-2 §3 example 6 (U): data the local list does not describe, over 1,000,000 persons."""
+    data = {"category": "contact.phone", "persons": 1_200_000, "subject": "customer"}
+    flow = judge(law, declaration("guangdong-ftz", "logistics", data), "2026-06-01")
+    assert flow.pathway == SA and flow.items[0].regime == "cn-national-2024"
+    below = judge(law, declaration("guangdong-ftz", "logistics", {**data, "persons": 999_999}), "2026-06-01")
+    assert below.pathway == SCC
+
+
+def test_guangdong_2025_dates_and_tags(law: Law) -> None:
+    lf = law.lists.get("guangdong-ftz-2025")
+    assert lf.status == "U" and not lf.coverage.complete and lf.items == []
+    assert lf.effective_from == dt.date(2026, 5, 18)
+    assert {d.date.isoformat(): d.status for d in lf.effective_from_dates} == {
+        "2026-05-15": "U",
+        "2026-05-18": "V2",
+    }
+    assert lf.in_force_disputed(dt.date(2026, 5, 16)) and not lf.in_force(dt.date(2026, 5, 17))
+    assert {s.sector for s in lf.sectors} == {"smart_equipment_manufacturing", "personal_credit_reporting"}
+    # a covered sector before the list: the national answer
+    data = {"category": "contact.phone", "persons": 150_000, "subject": "customer"}
+    flow = judge(law, declaration("guangdong-ftz", "personal_credit_reporting", data), "2026-05-01")
+    assert flow.pathway == SCC and flow.items[0].regime == "cn-national-2024"
+
+
+def test_tianjin_lists_the_new_sectors_too(law: Law) -> None:
+    """Tianjin is category-based: every sector of the vocabulary, Guangdong's new ones included."""
+    tj = {s.sector for s in law.lists.get("tianjin-ftz-2024").sectors}
+    assert set(law.vocabulary.sectors) <= tj
+
+
+def test_beijing_2025_date_is_verified(law: Law) -> None:
+    lf = law.lists.get("beijing-ftz-2025")
+    assert lf.status == "V" and lf.issued == lf.effective_from == dt.date(2026, 5, 11)
+    assert law.lists.get("beijing-ftz-2024").effective_to == dt.date(2026, 5, 10)
+    assert law.instruments.by_id["beijing.two-zones-list-2025"].status == "V"
+
+
+def test_lingang_biomedicine_list_is_encoded_as_far_as_the_facts_go(law: Law) -> None:
+    lf = law.lists.get("shanghai-lingang-biomedicine-2025")
+    assert lf.kind == "positive_list" and lf.items == [] and lf.scope.areas == ["lingang"]
+    (part, fifth) = lf.coverage.missing
+    assert part.id == "lg25.biomed.data-categories" and part.sectors == ["pharma"]
+    assert fifth.id == "lg25.biomed.fifth-scenario"
+    assert set(lf.sectors[0].scenarios or []) >= {"pharma.pharmacovigilance", "pharma.supplier_management"}
+    (proc,) = lf.procedures
+    assert proc.serves == ["exempt"] and proc.steps[0].before_export
+    assert lf.in_force_disputed(dt.date(2024, 6, 1)) and lf.in_force(dt.date(2025, 6, 1))
+    # with no category encoded it never lightens an answer: a Lingang PV flow keeps the national one
+    data = {"category": "health.adverse_event", "subject": "patient", "persons": 20_000}
+    decl = declaration(
+        "shanghai-ftz",
+        "pharma",
+        data,
+        scenario="pharma.pharmacovigilance",
+        area="lingang",
+        enterprise_type="pharma.chemical_drugs",
+    )
+    flow = judge(law, decl, "2025-06-02")
+    assert flow.pathway == SA and flow.items[0].regime == "cn-national-2024"
+
+
+def test_lingang_first_batch_needs_its_filing_and_the_measures_date(law: Law) -> None:
+    lf = law.lists.get("shanghai-lingang-2024")
+    assert [p.id for p in lf.procedures] == ["lg24.general-data-filing"]
+    assert law.instruments.by_id["shanghai.lingang-classification-measures-2024"].issued == dt.date(
+        2024, 1, 19
+    )
+    assert "shanghai.lingang-classification-measures-2024" in lf.legal_basis
+
+
+def test_zhejiang_filing_model(law: Law) -> None:
+    (proc,) = law.lists.get("zhejiang-ftz-2024").procedures
+    assert [s.id for s in proc.steps] == ["application", "filing", "export"]
+    assert "overseas recipient" in (proc.steps[1].citation.note or "")
+
+
+def test_fujian_first_day_is_recorded_both_ways(law: Law) -> None:
+    """Issue 10 §5 data side: the measures take effect on issuance (2025-12-18 in seed 002)."""
+    lf = law.lists.get("fujian-ftz-2025")
+    assert lf.effective_from == dt.date(2025, 12, 25)
+    assert [d.date.isoformat() for d in lf.effective_from_dates] == ["2025-12-18", "2025-12-25"]
+    assert lf.in_force_disputed(dt.date(2025, 12, 18)) and not lf.in_force_disputed(dt.date(2025, 12, 17))
+
+
+def test_national_later_instruments_are_registered(law: Law) -> None:
+    cert = law.instruments.by_id["cn.pi-export-certification-measures"]
+    assert cert.effective_from == dt.date(2026, 1, 1) and cert.status == "V2"
+    qa = law.instruments.by_id["cn.cac-qa-2025-04"]
+    assert qa.issued == dt.date(2025, 4, 9) and "同一领域可参照已有清单" in (qa.note or "")
+    sa = next(p for p in law.lists.get("cn-national-2024").procedures if p.id == "cn.security_assessment")
+    assert sa.validity and sa.validity.years == 3
+    assert sa.renewal and sa.renewal.extends_years == 3 and sa.renewal.working_days_before_expiry == 60
