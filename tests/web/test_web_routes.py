@@ -47,6 +47,7 @@ def _nobody():
 READ_PAGES = [
     "/declarations",
     "/declarations/{decl}",
+    "/declarations/{decl}/reasons/pv",
     "/declarations/{decl}?as_of=2025-06-01",
     "/declarations/{decl}/compare",
     "/register",
@@ -283,8 +284,15 @@ def test_assessment_page_shows_each_flow_reasons_versions_and_asof(app, clients,
         row = re.search(rf'<tr id="flow-{f.flow_id}">(.*?)</tr>', page, re.S).group(1)
         assert f"pw-{f.pathway.value.replace('_', '-')}" in row
         assert f'id="details-{f.flow_id}"' in page
-        for check in f.checks[:3]:
-            assert check.rule_id in page
+        fragment = c.get(
+            f"/declarations/{world['decl']}/reasons/{f.flow_id}?as_of=2026-03-31",
+            headers={"HX-Request": "true"},
+        ).text
+        assert "<main>" not in fragment and fragment.count('<tr class="o-') == len(f.checks)
+        for check in f.checks:
+            assert f"{check.list_id}:{check.rule_id}" in fragment
+        full = c.get(f"/declarations/{world['decl']}/reasons/{f.flow_id}")  # without HTMX: a page
+        assert full.status_code == 200 and "<main>" in full.text
     for ref in ds.lists:
         assert ref.sha256 in page
     assert ds.input_sha256 in page

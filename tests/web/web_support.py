@@ -23,7 +23,8 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def make_app(db_url: str, tmp_path: Path, **settings):
-    app = create_app(WebSettings(db_url=db_url, work_dir=tmp_path / "work", hash_key=HASH_KEY, **settings))
+    settings.setdefault("hash_key", HASH_KEY)
+    app = create_app(WebSettings(db_url=db_url, work_dir=tmp_path / "work", **settings))
     accounts = app.state.workspace.accounts
     for role in ROLES:
         accounts.add_user(role, PASSWORD, role, actor="test-setup")

@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from ftzlist import __version__
 from ftzlist.errors import InputError
+from ftzlist.render.labels import OUTCOMES, PATHWAYS
 from ftzlist.web import api, pages
 from ftzlist.web.countruns import CountRuns
 from ftzlist.web.i18n import pick_lang, word
@@ -121,10 +122,15 @@ def create_app(settings: WebSettings, *, clock: Callable[[], dt.datetime] | None
     app.state.secure = settings.secure_cookies
     templates = Jinja2Templates(directory=HERE / "templates", context_processors=[_context])
     templates.env.globals["pathway_class"] = lambda p: "pw-" + str(p).replace("_", "-")
+    templates.env.globals["pathway_names"] = PATHWAYS
+    templates.env.globals["outcome_names"] = OUTCOMES
     app.state.templates = templates
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    from ftzlist.reports.fonts import FONT_DIR  # the reports' CJK font: pages render Chinese anywhere
+
+    app.mount("/static/fonts", StaticFiles(directory=FONT_DIR), name="fonts")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def limit_for(path: str) -> int:

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.background import BackgroundTask
+from starlette.datastructures import UploadFile as FormFile
 
 from ftzlist.errors import InputError
 from ftzlist.loader import exemption_grounds
@@ -85,7 +86,7 @@ def parse_day(value: str | None) -> dt.date | None:
     return day
 
 
-async def read_upload(upload: UploadFile, limit: int) -> Upload:
+async def read_upload(upload: FormFile, limit: int) -> Upload:
     data = await upload.read(limit + 1)
     if len(data) > limit:
         raise InputError(f"{upload.filename}: larger than the {limit // (1024 * 1024)} MiB upload limit")
@@ -205,9 +206,23 @@ def assessment(
         ds=ds,
         as_of=ds.as_of,
         kept=kept,
-        snapshots=w.snapshots(decl_id)[:20],
+        snapshots=w.snapshots(decl_id, limit=20),
         lists=w.law.lists,
     )
+
+
+@router.get("/declarations/{decl_id}/reasons/{flow_id}")
+def reasons(request: Request, v: Read, decl_id: int, flow_id: str, as_of: str | None = None) -> HTMLResponse:
+    """Every rule checked for one flow: the fragment the assessment page loads when a flow's
+    reasons are opened (HTMX), or a page of its own without HTMX."""
+    w = ws(request)
+    row, decl = w.declaration(decl_id)
+    ds = w.assess(decl, parse_day(as_of))
+    flow = next((f for f in ds.flows if f.flow_id == flow_id), None)
+    if flow is None:
+        raise NotFound(f"declaration #{decl_id} has no flow '{flow_id}'")
+    name = "_reasons.html" if request.headers.get("hx-request") else "reasons.html"
+    return render(request, name, v, row=row, flow=flow, as_of=ds.as_of)
 
 
 @router.post("/declarations/{decl_id}/snapshot")
@@ -654,10 +669,10 @@ async def start_count(request: Request, v: Write) -> Response:
         logs = [
             await read_upload(f, limit)
             for f in form.getlist("logs")
-            if isinstance(f, UploadFile) and f.filename
+            if isinstance(f, FormFile) and f.filename
         ]
         mapping = form.get("mapping")
-        if not isinstance(mapping, UploadFile) or not mapping.filename:
+        if not isinstance(mapping, FormFile) or not mapping.filename:
             raise InputError("mapping: upload the mapping YAML (which column means what)")
         as_of = parse_day(str(form.get("as_of") or "")) or w.today()
         title = str(form.get("title") or "")[:400]

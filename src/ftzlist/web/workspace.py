@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 from ftzlist.calendar import WorkingCalendar
 from ftzlist.errors import InputError, Problem
 from ftzlist.filings.db import make_engine, upgrade
+from ftzlist.filings.models import DecisionSnapshot, Flow, Handler
 from ftzlist.filings.procedures import ProcedureBook
 from ftzlist.filings.register import Register
 from ftzlist.loader import Law, check_declaration, load_declaration, load_law
@@ -224,6 +224,11 @@ class Workspace:
                 self._cache.popitem(last=False)
         return ds
 
+    def forget_assessments(self) -> None:
+        """Drop the cached assessments (after list files change; benchmarks measure cold runs)."""
+        with self._cache_lock:
+            self._cache.clear()
+
     def snapshot(self, decl_id: int, as_of: dt.date | None, who: Principal) -> list[tuple[str, int]]:
         """Keep the declaration's decisions in the register as given (append-only): one snapshot
         per flow, with list versions and hashes, the input hash and the engine version."""
@@ -247,13 +252,16 @@ class Workspace:
             kept.append((fd.flow_id, sid))
         return kept
 
-    def snapshots(self, decl_id: int) -> list[Any]:
-        row, decl = self.declaration(decl_id)
-        reg = Register(self.engine, calendar=self.calendar, procedures=self.procedures, actor="-")
-        out = []
-        for f in decl.flows:
-            try:
-                out.extend(reg.snapshots(row.handler_key, f.id))
-            except InputError:
-                continue  # a flow added after the last save: no snapshot yet
-        return sorted(out, key=lambda s: s.id, reverse=True)
+    def snapshots(self, decl_id: int, limit: int = 50) -> list[DecisionSnapshot]:
+        """The decisions kept for the declaration's handler, newest first (one query; read-only)."""
+        row, _ = self.declaration(decl_id)
+        q = (
+            select(DecisionSnapshot)
+            .join(Flow, Flow.id == DecisionSnapshot.flow_id)
+            .join(Handler, Handler.id == Flow.handler_id)
+            .where(Handler.key == row.handler_key)
+            .order_by(DecisionSnapshot.id.desc())
+            .limit(limit)
+        )
+        with Session(self.engine, expire_on_commit=False) as s:
+            return list(s.scalars(q))
