@@ -229,7 +229,7 @@ def _check_rows(
                     )
                 )
     for (table_name, rid), (seq, digest) in sorted(images.items()):
-        if digest is not None and (table_name, rid) not in seen:
+        if digest is not None and table_name in tables and (table_name, rid) not in seen:
             report.problems.append(
                 Problem(
                     "row",

@@ -12,7 +12,8 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -21,7 +22,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from ftzlist.errors import InputError
-from ftzlist.filings.audit import append_entries
+from ftzlist.filings.audit import append_entries, lock_for_write
 from ftzlist.web.models import ApiToken, LoginAttempt, User, WebSession
 from ftzlist.web.roles import GRANTS, Role
 
@@ -70,6 +71,13 @@ class Accounts:
 
     # -- helpers ----------------------------------------------------------------------------------
 
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """A write transaction that extends the audit chain: the register's write lock first."""
+        with Session(self.engine) as s, s.begin():
+            lock_for_write(s)
+            yield s
+
     def _audit(self, s: Session, actor: str, action: str, table: str, row_id: int, before, after) -> None:
         append_entries(  # the register's hash chain (ftzlist filings verify)
             s,
@@ -105,7 +113,7 @@ class Accounts:
             raise InputError(f"unknown role '{role}'; one of: {', '.join(r.value for r in GRANTS)}")
         if len(password) < MIN_PASSWORD:
             raise InputError(f"password: at least {MIN_PASSWORD} characters")
-        with Session(self.engine) as s, s.begin():
+        with self._writing() as s:
             if s.scalar(select(User.id).where(User.name == name)) is not None:
                 raise InputError(f"user '{name}' already exists")
             u = User(
@@ -124,7 +132,7 @@ class Accounts:
     def set_role(self, name: str, role: str, *, actor: str) -> None:
         if role not in {r.value for r in Role}:
             raise InputError(f"unknown role '{role}'")
-        with Session(self.engine) as s, s.begin():
+        with self._writing() as s:
             u = self._user(s, name)
             before = self._public(u)
             u.role = role
@@ -134,7 +142,7 @@ class Accounts:
     def set_password(self, name: str, password: str, *, actor: str) -> None:
         if len(password) < MIN_PASSWORD:
             raise InputError(f"password: at least {MIN_PASSWORD} characters")
-        with Session(self.engine) as s, s.begin():
+        with self._writing() as s:
             u = self._user(s, name)
             u.password_hash = _hasher.hash(password)
             s.execute(delete(WebSession).where(WebSession.user_id == u.id))
@@ -143,7 +151,7 @@ class Accounts:
             )
 
     def deactivate(self, name: str, *, actor: str) -> None:
-        with Session(self.engine) as s, s.begin():
+        with self._writing() as s:
             u = self._user(s, name)
             before = self._public(u)
             u.active = False
@@ -241,7 +249,7 @@ class Accounts:
         """A new bearer token for `user` (shown once). `role` may lower, never raise, its rights."""
         if not NAME_RE.match(name):
             raise InputError(f"token name '{name}': expected letters, digits, '.', '_', '@' or '-'")
-        with Session(self.engine) as s, s.begin():
+        with self._writing() as s:
             u = self._user(s, user)
             if role is not None:
                 if role not in {r.value for r in Role}:
@@ -266,7 +274,7 @@ class Accounts:
             return token
 
     def revoke_token(self, prefix: str, *, actor: str = "cli") -> None:
-        with Session(self.engine) as s, s.begin():
+        with self._writing() as s:
             t = s.scalar(select(ApiToken).where(ApiToken.prefix == prefix, ApiToken.revoked.is_(False)))
             if t is None:
                 raise InputError(f"no live token starting '{prefix}'")

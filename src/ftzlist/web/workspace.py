@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from ftzlist.calendar import WorkingCalendar
 from ftzlist.errors import InputError, Problem
+from ftzlist.filings.audit import lock_for_write
 from ftzlist.filings.db import make_engine, upgrade
 from ftzlist.filings.models import DecisionSnapshot, Flow, Handler
 from ftzlist.filings.procedures import ProcedureBook
@@ -125,6 +126,7 @@ class Workspace:
         with Session(self.engine, expire_on_commit=False) as s:
             s.info.update(actor=who.actor, action=action, now=self.clock())
             with s.begin():
+                lock_for_write(s)  # the audit chain has one writer at a time (PostgreSQL)
                 yield s
 
     # -- declarations -------------------------------------------------------------------------------
