@@ -61,7 +61,11 @@ READ_PAGES = [
     "/audit?table=declarations",
     "/counting",
 ]
-WRITE_PAGES = ["/declarations/{decl}/flows/new", "/declarations/{decl}/flows/pv"]
+WRITE_PAGES = [
+    "/declarations/{decl}/flows/new",
+    "/declarations/{decl}/flows/pv",
+    "/declarations/{decl}/handler",
+]
 ADMIN_PAGES = ["/admin/users"]
 
 
@@ -109,6 +113,18 @@ POSTS = [
             "data.0.category": "professional.healthcare_professional",
             "data.0.subject": "healthcare_professional",
             "data.0.persons": "8600",
+        },
+    ),
+    (
+        "/declarations/{decl}/handler",
+        "write",
+        {
+            "name": "Xiamen Haixia Biologics Co., Ltd.",
+            "zone": "fujian-ftz",
+            "area": "xiamen",
+            "sector": "pharma",
+            "enterprise_type": "pharma.biologics",
+            "ciio": "false",
         },
     ),
     ("/declarations/{decl}/snapshot", "approve", {"as_of": "2026-03-31"}),
@@ -538,3 +554,38 @@ def test_the_register_verifies_clean_after_workspace_use(app, clients, world):
     report = verify(app.state.workspace.engine)
     assert report.ok, report.problems
     assert report.entries > 10
+
+
+def test_handler_form_keeps_unknown_facts_unknown_and_names_bad_fields(app, clients, world):
+    c, csrf = clients["editor"]
+    url = f"/declarations/{world['decl']}/handler"
+    form = c.get(url).text
+    assert 'name="zone"' in form and 'value="180000"' in form  # the holdings as declared
+    base = {
+        "csrf_token": csrf,
+        "name": "Xiamen Haixia Biologics Co., Ltd.",
+        "sector": "pharma",
+        "enterprise_type": "pharma.biologics",
+        "holdings.persons_pi": "180000",
+    }
+    r = c.post(url, data=base | {"zone": "fujian-ftz", "area": "xiamn", "ciio": ""})
+    assert r.status_code == 400
+    assert re.search(
+        r'name="area".*?field-error[^>]*>handler\.area: unknown area of fujian-ftz .{1,6}xiamn.{1,6}; nearest valid: xiamen',
+        r.text,
+        re.S,
+    ), r.text[-3000:]
+    r = c.post(
+        url,
+        data=base | {"zone": "fujian-ftz", "area": "xiamen", "ciio": "", "holdings.persons_sensitive": "-5"},
+    )
+    assert r.status_code == 400 and re.search(
+        r'name="holdings.persons_sensitive".*?field-error', r.text, re.S
+    )
+    r = c.post(url, data=base | {"zone": "fujian-ftz", "area": "xiamen", "ciio": "", "as_of": "2026-03-31"})
+    assert r.status_code == 303
+    _, decl = app.state.workspace.declaration(world["decl"])
+    assert decl.handler.ciio is None  # unknown stays unknown, never false
+    assert decl.handler.holdings.persons_sensitive is None and decl.handler.penalties_past_2y == []
+    page = c.get(f"/declarations/{world['decl']}").text
+    assert "handler.ciio" in page or "ciio" in page  # the engine names the missing fact

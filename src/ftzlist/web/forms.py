@@ -137,6 +137,75 @@ def errors_from_problems(problems: list, index: int) -> dict[str, str]:
     return out
 
 
+HANDLER_FIELDS = ("name", "uscc", "zone", "area", "sector", "enterprise_type")
+HOLDINGS = ("persons_pi", "persons_sensitive", "persons_sensitive_accounts_or_medical")
+
+
+def handler_values(decl: Declaration) -> dict[str, str]:
+    """The handler's facts (and the declaration's as-of date) as flat form values."""
+    h = decl.handler
+    v = {k: getattr(h, k) or "" for k in HANDLER_FIELDS}
+    v["ciio"] = "" if h.ciio is None else str(h.ciio).lower()
+    for k in HOLDINGS:
+        n = getattr(h.holdings, k) if h.holdings else None
+        v[f"holdings.{k}"] = "" if n is None else str(n)
+    v["as_of"] = decl.as_of.isoformat() if decl.as_of else ""
+    return v
+
+
+def apply_handler(decl: Declaration, values: dict[str, str]) -> Declaration:
+    """The declaration with the handler's facts from `values` (what the form does not show, such
+    as past penalties, is kept); raises the schema's `ValidationError`."""
+    doc = decl.model_dump(mode="json", exclude_none=True)
+    handler = dict(doc["handler"])
+    for k in HANDLER_FIELDS:
+        val = values.get(k, "").strip()
+        if val:
+            handler[k] = val
+        else:
+            handler.pop(k, None)
+    ciio = values.get("ciio", "")
+    if ciio in ("true", "false"):
+        handler["ciio"] = ciio == "true"
+    else:
+        handler.pop("ciio", None)  # unknown is not false
+    holdings = {
+        k: _number(values[f"holdings.{k}"]) for k in HOLDINGS if values.get(f"holdings.{k}", "").strip()
+    }
+    if holdings:
+        handler["holdings"] = holdings
+    else:
+        handler.pop("holdings", None)
+    doc["handler"] = handler
+    as_of = values.get("as_of", "").strip()
+    if as_of:
+        doc["as_of"] = as_of
+    else:
+        doc.pop("as_of", None)
+    return Declaration.model_validate(doc)
+
+
+def handler_errors(problems: list[str]) -> dict[str, str]:
+    """Schema or loader problems about the handler (or the date), by form field."""
+    out: dict[str, str] = {}
+    for problem in problems:
+        m = re.match(r"^(handler\.(?P<field>[a-z_.]+)|(?P<top>as_of)): ", problem)
+        if m:
+            out[m.group("field") or m.group("top")] = problem
+        else:
+            out["_form"] = out.get("_form", "") + problem + "\n"
+    return out
+
+
+def validation_problems(exc: ValidationError) -> list[str]:
+    """A schema error as the CLI words it, one line per field: `handler.zone: <message>`."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        out.append(f"{'.'.join(str(p) for p in loc) or '(declaration)'}: {err['msg']}")
+    return out
+
+
 def day(value: str, what: str) -> dt.date:
     try:
         d = dt.date.fromisoformat(value.strip())

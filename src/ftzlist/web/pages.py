@@ -274,6 +274,47 @@ def _flow_form(
     )
 
 
+def _handler_form(request: Request, v: Visitor, decl_id: int, values: dict, errors: dict, status: int = 200):
+    w = ws(request)
+    row, _ = w.declaration(decl_id)
+    return render(
+        request, "handler_form.html", v, status, row=row, values=values, errors=errors, vocab=w.law.vocabulary
+    )
+
+
+@router.get("/declarations/{decl_id}/handler")
+def edit_handler(request: Request, v: Read, decl_id: int) -> HTMLResponse:
+    _need_write(v)
+    _, decl = ws(request).declaration(decl_id)
+    return _handler_form(request, v, decl_id, forms.handler_values(decl), {})
+
+
+@router.post("/declarations/{decl_id}/handler")
+async def save_handler(request: Request, v: Write, decl_id: int) -> Response:
+    w = ws(request)
+    form = await request.form()
+    values = {k: str(val) for k, val in form.items() if k != "csrf_token" and isinstance(val, str)}
+    _, decl = w.declaration(decl_id)
+    try:
+        new_decl = forms.apply_handler(decl, values)
+        w.check(new_decl)
+    except ValidationError as exc:
+        return _handler_form(
+            request, v, decl_id, values, forms.handler_errors(forms.validation_problems(exc)), 400
+        )
+    except InputError as exc:
+        return _handler_form(
+            request,
+            v,
+            decl_id,
+            values,
+            forms.handler_errors([str(p) for p in exc.problems] or [str(exc)]),
+            400,
+        )
+    w.save_declaration(new_decl, v.principal, decl_id=decl_id)
+    return RedirectResponse(f"/declarations/{decl_id}", status_code=303)
+
+
 @router.get("/declarations/{decl_id}/flows/new")
 def new_flow(request: Request, v: Read, decl_id: int) -> HTMLResponse:
     _need_write(v)
@@ -727,11 +768,12 @@ def count_chart(request: Request, v: Read, run_id: int, n: int) -> Response:
     if not 0 <= n < len(series):
         raise NotFound(f"count run #{run_id} has no chart {n}")
     s = series[n]
+    start = s.start or (min(p.day for p in s.points) if s.points else run.as_of)  # as the report draws it
     png = count_png(
         s.label,
         [(p.day, p.persons) for p in s.points],
         [(t.persons, t.label) for t in s.thresholds],
-        s.start or s.points[0].day,
-        run.as_of,
+        start,
+        max([run.as_of, *(p.day for p in s.points)]),
     )
     return Response(png, media_type="image/png")
