@@ -26,13 +26,13 @@ def rid(seq: int) -> str:
     return first + check_char(first)
 
 
-def log_csv(persons: int) -> bytes:
+def log_csv(persons: int, flow: str = "pv", encoding: str = "utf-8") -> bytes:
     lines = ["date,flow,category,rid"]
     for n in range(persons):
         day = f"2026-{1 + n % 3:02d}-{1 + n % 27:02d}"
-        lines.append(f"{day},pv,health.adverse_event,{rid(n)}")
-        lines.append(f"{day},pv,health.adverse_event,{rid(n)}")  # the same person twice
-    return ("\n".join(lines) + "\n").encode("gbk")  # GB18030-compatible bytes, ASCII content
+        lines.append(f"{day},{flow},health.adverse_event,{rid(n)}")
+        lines.append(f"{day},{flow},health.adverse_event,{rid(n)}")  # the same person twice
+    return ("\n".join(lines) + "\n").encode(encoding)
 
 
 def wait_done(c, run_id: int, timeout_s: float = 120) -> str:
@@ -50,14 +50,11 @@ def wait_done(c, run_id: int, timeout_s: float = 120) -> str:
 def test_count_run_in_the_background(app, clients):
     c, csrf = clients["editor"]
     files = [
-        ("logs", ("exports-q1.csv", log_csv(700), "text/csv")),
+        ("logs", ("exports-q1.csv", log_csv(700, "药物警戒", "gb18030"), "text/csv")),
         ("mapping", ("mapping.yaml", MAPPING, "application/yaml")),
     ]
-    r = c.post(
-        "/counting",
-        files=files,
-        data={"csrf_token": csrf, "title": "Q1 safety reports", "as_of": "2026-03-31"},
-    )
+    data = {"csrf_token": csrf, "title": "Q1 safety reports", "as_of": "2026-03-31", "encoding": "gb18030"}
+    r = c.post("/counting", files=files, data=data)
     assert r.status_code == 303, r.text[:800]
     run_id = int(r.headers["location"].rsplit("/", 1)[1])
     page = c.get(f"/counting/{run_id}").text
@@ -74,6 +71,7 @@ def test_count_run_in_the_background(app, clients):
     run = app.state.counts.get(run_id)
     assert run.state == "done" and run.progress == 100
     assert run.result["totals"]["any"] == 700
+    assert [b["flow"] for b in run.result["by_flow"]] == ["药物警戒"]  # read as GB18030
     crossing = [x for x in run.result["crossings"] if x["crossed_on"]]
     assert crossing, run.result["crossings"]
     stored = str(run.result) + page
@@ -112,6 +110,9 @@ def test_a_bad_mapping_is_named_and_nothing_is_kept(app, clients):
     files[0] = ("logs", ("exports.exe", b"MZ", "application/octet-stream"))
     r = c.post("/counting", files=files, data={"csrf_token": csrf})
     assert r.status_code == 400 and "exports.exe" in r.text
+    files[0] = ("logs", ("exports.csv", log_csv(3), "text/csv"))
+    r = c.post("/counting", files=files, data={"csrf_token": csrf, "encoding": "latin-9"})
+    assert r.status_code == 400 and "encoding: one of utf-8, gb18030, gbk" in r.text
 
 
 def test_a_failing_run_ends_failed_and_cleans_up(app, clients):

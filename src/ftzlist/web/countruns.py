@@ -19,15 +19,21 @@ from ftzlist.web.accounts import Principal
 from ftzlist.web.models import CountRun
 from ftzlist.web.workspace import NotFound, Upload, Workspace, renamed
 
-LOG_SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson", ".json", ".tsv")
+ENCODINGS = ("utf-8", "gb18030", "gbk")
+"""Text encodings offered for CSV and JSON Lines logs (Parquet and workbooks carry their own)."""
 STAGES = ("read", "check_dates", "normalise", "rows", "link", "dims", "presence", "summaries", "crossings")
 POLL_S = 0.3
 
 
-def _safe_name(name: str, n: int) -> str:
-    stem = Path(name).name
-    suffix = Path(stem).suffix.lower()
-    return f"log-{n:03d}{suffix}"
+def log_suffix(name: str) -> str | None:
+    """The log's suffix as `ftzlist.counting` reads it (`.csv`, `.csv.gz`, `.parquet`, `.xlsx` ...),
+    or None when counting cannot read the file."""
+    from ftzlist.counting.sources import FORMATS
+
+    parts = [p.lower() for p in Path(Path(name).name).suffixes][-2:]
+    if parts and parts[-1] in (".gz", ".zst"):
+        return "".join(parts) if len(parts) == 2 and FORMATS.get(parts[0]) in ("csv", "jsonl") else None
+    return parts[-1] if parts and parts[-1] in FORMATS else None
 
 
 class CountRuns:
@@ -38,15 +44,29 @@ class CountRuns:
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def start(self, title: str, as_of: dt.date, logs: list[Upload], mapping: Upload, who: Principal) -> int:
+    def start(
+        self,
+        title: str,
+        as_of: dt.date,
+        logs: list[Upload],
+        mapping: Upload,
+        who: Principal,
+        *,
+        encoding: str = "utf-8",
+    ) -> int:
         """Check the uploads, keep them in a private folder and queue the run; returns its id."""
         if self.ws.settings.hash_key is None:
             raise InputError("counting is off: the server has no hash key (ftzlist serve --hash-key-file)")
         if not logs:
             raise InputError("logs: upload at least one export log")
         for up in logs:
-            if Path(up.filename).suffix.lower() not in LOG_SUFFIXES:
-                raise InputError(f"{Path(up.filename).name}: expected one of {', '.join(LOG_SUFFIXES)}")
+            if log_suffix(up.filename) is None:
+                raise InputError(
+                    f"{Path(up.filename).name}: expected a .csv, .parquet, .jsonl or .xlsx log "
+                    "(.csv.gz / .jsonl.gz too)"
+                )
+        if encoding not in ENCODINGS:
+            raise InputError(f"encoding: one of {', '.join(ENCODINGS)}, not '{encoding}'")
         if Path(mapping.filename).suffix.lower() not in (".yaml", ".yml"):
             raise InputError(f"{Path(mapping.filename).name}: the mapping is a .yaml file")
         self.ws.settings.work_dir.mkdir(parents=True, exist_ok=True)
@@ -54,7 +74,7 @@ class CountRuns:
         try:
             names: dict[str, str] = {}
             for n, up in enumerate(logs):
-                target = folder / _safe_name(up.filename, n)
+                target = folder / f"log-{n:03d}{log_suffix(up.filename)}"
                 target.write_bytes(up.data)
                 names[str(target)] = Path(up.filename).name
             (folder / "mapping.yaml").write_bytes(mapping.data)
@@ -80,7 +100,7 @@ class CountRuns:
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        self.pool.submit(self._run, run_id, folder, names, as_of)
+        self.pool.submit(self._run, run_id, folder, names, as_of, encoding)
         return run_id
 
     def _update(self, run_id: int, **values) -> None:
@@ -89,7 +109,7 @@ class CountRuns:
             for k, v in values.items():
                 setattr(run, k, v)
 
-    def _run(self, run_id: int, folder: Path, names: dict[str, str], as_of: dt.date) -> None:
+    def _run(self, run_id: int, folder: Path, names: dict[str, str], as_of: dt.date, encoding: str) -> None:
         from ftzlist.commands.count import threshold_lists
         from ftzlist.counting import expand, load_mapping
         from ftzlist.counting.engine import DuckDBEngine
@@ -102,7 +122,7 @@ class CountRuns:
             counter_engine = engine = DuckDBEngine()
             counter = Counter(
                 counter_engine,
-                expand([str(p) for p in sorted(folder.glob("log-*"))]),
+                expand([str(p) for p in sorted(folder.glob("log-*"))], encoding=encoding),
                 load_mapping(folder / "mapping.yaml"),
                 as_of=as_of,
                 key=self.ws.settings.hash_key or b"",

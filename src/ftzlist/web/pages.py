@@ -718,7 +718,12 @@ async def start_count(request: Request, v: Write) -> Response:
         as_of = parse_day(str(form.get("as_of") or "")) or w.today()
         title = str(form.get("title") or "")[:400]
         run_id = request.app.state.counts.start(
-            title, as_of, logs, await read_upload(mapping, w.settings.max_upload_bytes), v.principal
+            title,
+            as_of,
+            logs,
+            await read_upload(mapping, w.settings.max_upload_bytes),
+            v.principal,
+            encoding=str(form.get("encoding") or "utf-8"),
         )
     except InputError as exc:
         return render(
