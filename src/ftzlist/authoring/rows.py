@@ -149,6 +149,18 @@ class Interpreter:
             )
         return None
 
+    def _word(self, row: Row, section: dict[str, Any], key: str, read, message: str, expected: str) -> Any:
+        """A closed-list word of the row (pathway, data category), from its cell or its section title;
+        None, with an error naming the cell, when the word is not one of the list."""
+        placed = self._value(row, section, key)
+        if placed is None:
+            return None
+        how, value, where = placed
+        found = value if how == "section" else read(value)
+        if found is None:
+            self.r.add("error", where, message, value, expected)
+        return found
+
     def row(self, row: Row, section: dict[str, Any]) -> None:
         features = row.values.get("features", "")
         subclass = row.values.get("subclass", "")
@@ -179,21 +191,15 @@ class Interpreter:
         types_text = row.values.get("enterprise_types") if "enterprise_types" in row.cols else inner
         self._scope(row, sector, types_text)
         # pathway, data category ---------------------------------------------------------------------
-        placed = self._value(row, section, "pathway")
-        if placed is None:
-            return
-        how, value, where = placed
-        pathway = value if how == "section" else read_pathway(value)
+        pathway = self._word(
+            row, section, "pathway", read_pathway, "not a pathway word it knows", PATHWAY_EXPECTED
+        )
         if pathway is None:
-            self.r.add("error", where, "not a pathway word it knows", value, PATHWAY_EXPECTED)
             return
-        placed = self._value(row, section, "data_class")
-        if placed is None:
-            return
-        how, value, where = placed
-        dc = value if how == "section" else read_data_class(value)
+        dc = self._word(
+            row, section, "data_class", read_data_class, "not a data category it knows", DATA_CLASS_EXPECTED
+        )
         if dc is None:
-            self.r.add("error", where, "not a data category it knows", value, DATA_CLASS_EXPECTED)
             return
         data_class, class_sensitivity = dc
         important = data_class == DataClass.important_data

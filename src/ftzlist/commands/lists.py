@@ -72,6 +72,7 @@ def show(
     )
     out.print("issuers: " + "; ".join(f"{i.zh} ({i.en})" for i in lf.issuers))
     out.print(f"sha256 {the_law.lists.sha256[lf.id]}")
+    out.print(f"last checked against its sources: {lf.last_checked_on or 'not recorded'}")
     if lf.scope.zone:
         out.print(
             f"binds: {lf.scope.description.en} — zone {lf.scope.zone}, areas {', '.join(lf.scope.areas or ['all'])}"

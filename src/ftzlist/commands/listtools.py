@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date
+from ftzlist.commands.filings import DbOption
 from ftzlist.commands.lists import lists_app
 from ftzlist.errors import EXIT_INVALID, EXIT_OK, InputError
 
@@ -117,13 +118,7 @@ def impact_cmd(
             help="Every flow filed in the register under OLD, and whether the change is material.",
         ),
     ] = False,
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db",
-            help="SQLAlchemy URL of the register (default: SQLite in the user data dir; env FTZLIST_DB).",
-        ),
-    ] = None,
+    db: DbOption = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
     lists: ListsOption = None,
