@@ -270,14 +270,18 @@ def test_uncertain_cells_become_missing_parts(tmp_path: Path, law) -> None:
     assert "approximate" in uncertain[("sheet '清单', row 3, column H", "约5万人")]["message"]
     assert ("sheet '清单', row 5, column D", "真实世界研究") in uncertain
     assert ("sheet '清单', row 6, column F", "研究者个人信息") in uncertain
-    assert {p["zh"] for p in report["proposals"]} == {"真实世界研究", "研究者个人信息"}
+    assert (
+        "sheet '清单', row 5, column F",
+        "受试者个人信息",
+    ) in uncertain  # the whole row is reported at once
+    assert {p["zh"] for p in report["proposals"]} == {"真实世界研究", "受试者", "研究者"}
     lf, _ = load_list_file(out)
     parts = {m.id: m for m in lf.coverage.missing if ".import." in m.id}
     assert len(parts) == 3 and all(m.sectors == ["pharma"] for m in parts.values())
     assert any("row 3" in m.description and "约5万人" in m.description for m in parts.values())
     proposed = yaml.safe_load((tmp_path / "out.proposed-vocabulary.yaml").read_text(encoding="utf-8"))
     assert proposed["scenarios"][0]["id"] == "pharma.proposed_scenario_1"
-    assert proposed["subject_types"][0]["name"]["zh"] == "研究者个人信息"
+    assert {e["name"]["zh"] for e in proposed["subject_types"]} == {"受试者", "研究者"}  # whose information
     # the unread rows make flows they could affect undetermined, naming the part, never a guess
     from ftzlist.authoring.scenarios import with_list
 
@@ -350,3 +354,38 @@ def test_not_a_table(tmp_path: Path) -> None:
     r = run_import(xlsx(tmp_path / "t.xlsx", good_rows()), out, "--sheet", "Sheet9")
     assert r.exit_code == 2 and "no sheet or table 'Sheet9' (found: '清单')" in r.output
     nothing_written(tmp_path, out)
+
+
+def test_proposed_vocabulary_once_reviewed_lets_the_row_in(tmp_path: Path) -> None:
+    """The way forward from a row not encoded: the proposals file is a vocabulary file; reviewed and
+    put in a `vocabulary` folder passed with --lists, the same table imports that row."""
+    rows = good_rows()
+    rows.append(
+        [
+            "医药行业",
+            "化学原料药和制剂生产企业",
+            "数据出境安全评估",
+            "真实世界研究",
+            "个人信息",
+            "受试者个人信息",
+            "受试者",
+            "1万人以上",
+        ]
+    )
+    src = xlsx(tmp_path / "t.xlsx", rows)
+    out = tmp_path / "first.yaml"
+    assert run_import(src, out, "--measures-set-no-pathway").exit_code == 0
+    assert len([m for m in load_list_file(out)[0].coverage.missing if ".import." in m.id]) == 1
+    proposed = tmp_path / "first.proposed-vocabulary.yaml"
+    text = proposed.read_text(encoding="utf-8").replace(
+        "TODO English name of 真实世界研究", "real-world studies"
+    )
+    vocab = tmp_path / "mine" / "vocabulary"
+    vocab.mkdir(parents=True)
+    (vocab / "proposed.yaml").write_text(text, encoding="utf-8")
+    out2 = tmp_path / "second.yaml"
+    r = run_import(src, out2, "--measures-set-no-pathway", "--lists", str(vocab))
+    assert r.exit_code == 0, r.output
+    lf, _ = load_list_file(out2)
+    assert not [m for m in lf.coverage.missing if ".import." in m.id]
+    assert any(it.scenarios == ["pharma.proposed_scenario_1"] for it in lf.items)

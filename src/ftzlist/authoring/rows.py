@@ -38,6 +38,7 @@ from ftzlist.authoring.terms import (
     match_runs,
     norm,
     split_names,
+    strip_pi,
 )
 from ftzlist.authoring.volumes import Volume, VolumeError, find_volumes, format_band, parse_volume
 from ftzlist.law import Law
@@ -82,7 +83,7 @@ class Interpreter:
         self.r, self.law, self.lex, self.doc = reader, law, lex, doc
         self.proposals: dict[tuple[str, str, str | None], Proposal] = {}
         self.encoded: list[Encoded] = []
-        self.missing: list[tuple[Row, str | None, DataClass | None, str]] = []
+        self._missing: dict[int, tuple[Row, str | None, DataClass | None, list[str]]] = {}
         self.sectors: dict[str, dict[str, Any]] = {}  # sector -> scope facts
         self.windows: set[str] = set()
         self.status = status
@@ -166,7 +167,7 @@ class Interpreter:
         subclass = row.values.get("subclass", "")
         if not features and not subclass:
             self.r.add("uncertain", row.where(), "a row with neither a sub-class nor a description")
-            self.missing.append((row, None, None, "a row with neither a sub-class nor a description"))
+            self._miss(row, None, None, "a row with neither a sub-class nor a description")
             return
         # sector ---------------------------------------------------------------------------------
         placed = self._value(row, section, "sector")
@@ -217,11 +218,9 @@ class Interpreter:
             return
         # scenarios ----------------------------------------------------------------------------------
         scenarios = self._scenarios(row, sector)
-        if scenarios is False:
-            return
-        # sub-class -------------------------------------------------------------------------------------
+        # sub-class (read even when the scenario was not, so one review round covers the whole row) --------
         sub = self._subclass(row, sector, important, subclass or features)
-        if sub is None:
+        if sub is None or scenarios is False:
             return
         conditions, slug, slug_fixed = sub
         stated = _stated_sensitivity(subclass)
@@ -399,7 +398,7 @@ class Interpreter:
         if unknown or (subjects and categories):
             for name in unknown:
                 kind = "categories" if important else "subject_types"
-                proposed = self.propose(kind, name, row)
+                proposed = self.propose(kind, name if important else strip_pi(name), row)
                 self.r.add(
                     "uncertain",
                     row.where("subclass"),
@@ -496,7 +495,18 @@ class Interpreter:
         return None
 
     def _miss(self, row: Row, sector: str | None, data_class: DataClass | None, why: str) -> None:
-        self.missing.append((row, sector, data_class, why))
+        """The row is not encoded: one missing part per row, naming every reason. Data classes widen
+        to all (None) when two reasons disagree on the class the row could affect."""
+        key = id(row)
+        if key in self._missing:
+            _, sec, dc, whys = self._missing[key]
+            self._missing[key] = (row, sec or sector, dc if dc == data_class else None, [*whys, why])
+        else:
+            self._missing[key] = (row, sector, data_class, [why])
+
+    @property
+    def missing(self) -> list[tuple[Row, str | None, DataClass | None, str]]:
+        return [(r, s, d, "; ".join(w)) for r, s, d, w in self._missing.values()]
 
     def _check_visible(self, row: Row, item: Item) -> None:
         """Cells of an exported row that the encoding also decides must still say what the export

@@ -199,6 +199,14 @@ class Lexicon:
         return None
 
 
+def strip_pi(name: str) -> str:
+    """'受试者个人信息' -> '受试者': whose information it is, as a subject type is named."""
+    for suffix in PI_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def match_runs(names: list[str], lookup) -> tuple[list[str], list[str]]:
     """Ids for a list of names where a vocabulary name may itself contain 、 ("软件和信息技术服务、
     互联网信息服务"): the longest run of adjacent names that matches wins. Returns (ids, unknown)."""

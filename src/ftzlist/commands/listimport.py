@@ -233,34 +233,44 @@ def _register(entry, registry: Path) -> str:
 
 
 def _proposals_yaml(proposals, file: Path) -> str:
+    """A vocabulary file (valid as it stands) with every proposed entry, each under a comment that
+    names the rows using it. Enterprise types of a sector the vocabulary already has cannot be added
+    from another file; they are listed as comments, to map with --terms or to add by hand."""
     import yaml
 
-    sections: dict[str, list[dict]] = {}
+    new_sectors = {p.id for p in proposals if p.kind == "sectors"}
+    sections: dict[str, list[tuple[str, dict]]] = {}
+    loose: list[str] = []
     for p in proposals:
-        entry: dict = {"id": p.id}
-        if p.kind == "scenarios":
-            entry["sector"] = p.sector
-        entry["name"] = {"zh": p.zh, "en": f"TODO English name of {p.zh}"}
+        where = f"# {p.zh}: proposed by `lists import` from {file.name}, {'; '.join(p.rows[:5])}"
+        name = {"zh": p.zh, "en": f"TODO English name of {p.zh}"}
+        if p.kind == "enterprise_types":
+            if p.sector in new_sectors:
+                sec = next(e for c, e in sections["sectors"] if e["id"] == p.sector)
+                sec.setdefault("enterprise_types", []).append({"id": p.id, "name": name})
+            else:
+                loose.append(
+                    f"{where}: enterprise type '{p.id}' of {p.sector} (map it with --terms, or add it)"
+                )
+            continue
+        entry: dict = {"id": p.id} | ({"sector": p.sector} if p.kind == "scenarios" else {}) | {"name": name}
         if p.kind == "categories":
             entry["kind"] = "important_data"
-        entry["note"] = f"Proposed by `lists import` from {file.name}: {'; '.join(p.rows[:5])}"
-        if p.kind == "enterprise_types":
-            sections.setdefault("sectors", [])
-            sec = next((s for s in sections["sectors"] if s["id"] == p.sector), None)
-            if sec is None:
-                sec = {"id": p.sector, "name": {"zh": "TODO", "en": "TODO"}, "enterprise_types": []}
-                sections["sectors"].append(sec)
-            sec["enterprise_types"].append({"id": p.id, "name": entry["name"]})
-            continue
-        sections.setdefault(p.kind, []).append(entry)
-    head = (
-        "# Vocabulary the table uses and ftzlist does not have yet: PROPOSED, NOT ADOPTED.\n"
-        "# For each entry: choose a lasting id, give the English name, check the kind or parent; or\n"
-        "# map the word to an existing id in a term map (--terms). Enterprise types proposed for an\n"
-        "# existing sector belong in that sector's entry of your vocabulary file. Then put the file in\n"
-        "# a folder named `vocabulary`, pass it with --lists, and run the import again.\n"
-    )
-    return head + yaml.safe_dump(sections, allow_unicode=True, sort_keys=False, width=110)
+        sections.setdefault(p.kind, []).append((where, entry))
+    out = [
+        "# Vocabulary the table uses and ftzlist does not have yet: PROPOSED, NOT ADOPTED.",
+        "# For each entry: choose a lasting id, give the English name, check the kind or parent; or map",
+        "# the word to an existing id in a term map (--terms). Then put this file in a folder named",
+        "# `vocabulary`, pass the folder with --lists, and run the import again.",
+        *loose,
+    ]
+    for section, entries in sections.items():
+        out.append(f"{section}:")
+        for comment, entry in entries:
+            out.append(f"  {comment}")
+            dumped = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=110)
+            out.extend(f"  {line}" for line in dumped.splitlines())
+    return "\n".join(out) + "\n"
 
 
 def _report(result, doc, written: list[str], as_json: bool) -> None:

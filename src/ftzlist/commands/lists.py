@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date
+from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date, today
 
 lists_app = typer.Typer(help="Bundled list versions: dates, coverage, items.", no_args_is_help=False)
 
@@ -21,14 +21,13 @@ def lists_overview(ctx: typer.Context, lists: ListsOption = None, as_of: AsOfOpt
     checked against its sources for 12 months, or superseded by a newer edition."""
     if ctx.invoked_subcommand is not None:
         return
-    import datetime as dt
 
     from rich.markup import escape
     from rich.table import Table
 
     from ftzlist.authoring.currency import reminders
 
-    day = parse_date(as_of) if as_of else dt.date.today()
+    day = parse_date(as_of) if as_of else today()
     the_law = law(lists)
     table = Table(title="ftzlist lists")
     for col in ("id", "kind", "zone", "in force", "items", "coverage", "checked", "status"):

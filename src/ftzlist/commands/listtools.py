@@ -3,7 +3,6 @@ tools for users who transcribe a list themselves. Registered on the `lists` sub-
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date
+from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date, today
 from ftzlist.commands.filings import DbOption
 from ftzlist.commands.lists import lists_app
 from ftzlist.errors import EXIT_INVALID, EXIT_OK, InputError
@@ -136,7 +135,7 @@ def impact_cmd(
     if len(decls) != 1:
         raise InputError("expected one declaration file (or --register for the filed flows of the register)")
     decl = decls[0]
-    day = parse_date(as_of) if as_of else (decl.as_of or dt.date.today())
+    day = parse_date(as_of) if as_of else (decl.as_of or today())
     result = impact(list_arg(old, lists), list_arg(new, lists), decl, the_law, day)
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
@@ -170,7 +169,7 @@ def _register_impact(old, new, decls, db, as_of, as_json, lists) -> None:
 
     the_law = law(lists)
     a, b = list_arg(old, lists), list_arg(new, lists)
-    day = parse_date(as_of) if as_of else dt.date.today()
+    day = parse_date(as_of) if as_of else today()
     reg = open_register(db, lists)
     try:
         filed = filed_flows(reg.engine, a[0].id)
