@@ -60,6 +60,7 @@ def test_sign_in_upload_assess_snapshot_due_pdf(tmp_path, browser):
                 accept_downloads=True, viewport={"width": 1360, "height": 900}, locale="en-GB"
             )
             page = context.new_page()
+            page.set_default_timeout(180_000)  # a loaded CI machine renders the PDF slowly
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
 
@@ -125,7 +126,7 @@ def test_sign_in_upload_assess_snapshot_due_pdf(tmp_path, browser):
             shot(page, "due")
 
             page.goto(decl_url)
-            with page.expect_download() as info:
+            with page.expect_download(timeout=240_000) as info:
                 page.click("#download-pdf")
             pdf = Path(info.value.path()).read_bytes()
             assert pdf[:4] == b"%PDF" and len(pdf) > 10_000
