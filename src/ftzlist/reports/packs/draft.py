@@ -148,7 +148,7 @@ class _Drafter:
             as_of=self.ds.as_of,
             flows=flows,
             sections=tops,
-            preface=self._preface(),
+            preface=self._preface() + (CERTIFICATION_NOTE if kind.startswith("scc_") else []),
         )
         return doc, sections
 
@@ -1105,6 +1105,15 @@ class _Drafter:
             docs.append(doc)
         return docs
 
+
+CERTIFICATION_NOTE: list[Pair] = [
+    (
+        "此路径为“订立标准合同或通过个人信息保护认证”：选择认证的，无需订立并备案本标准合同，改由专业机构认证。",
+        "The pathway is 'standard contract or personal-information protection certification': where "
+        "certification by a professional body is chosen instead, this contract and its filing are not needed.",
+    )
+]
+"""PIPL Art. 38 para. 1 items (2) and (3), CBDF Provisions Art. 8: either route meets the pathway."""
 
 ARTICLE_9: list[Pair] = [
     (
