@@ -143,7 +143,7 @@ def test_documents_keep_the_guides_structure(case):
     """Every section the registry gives a document is there, in order, and none is empty."""
     reg = registry()
     for d in case[3].documents:
-        skeleton = reg.skeleton(d.kind)
+        skeleton = reg.skeleton(d.kind, d.guide.structure_status)
         got = [s for top in d.sections for s in top.walk()]
         assert [(s.number, s.title) for s in got] == [(s.number, s.title) for s in skeleton.values()]
         for s in got:
@@ -431,16 +431,25 @@ def test_evidence_bundle_with_register_and_count_run(tmp_path):
     assert sums.returncode == 0, sums.stdout
 
 
-def test_the_guide_edition_in_force_on_the_assessment_date():
+def test_the_guide_edition_in_force_on_the_assessment_date(law):
     import datetime as dt
 
     reg = registry()
-    old = reg.ref("sa_self_assessment", dt.date(2023, 9, 1))
-    assert "1st edition" in old.title[1] and old.date == dt.date(2022, 8, 31)
-    mid = reg.ref("sa_self_assessment", dt.date(2024, 5, 1))
+
+    def ref(doc, day):
+        return reg.ref(doc, day, law.instruments)
+
+    old = ref("sa_self_assessment", dt.date(2023, 9, 1))
+    assert "1st edition" in old.title[1] and old.date == dt.date(2022, 8, 31) and old.id == "cn.sa-guide-1"
+    mid = ref("sa_self_assessment", dt.date(2024, 5, 1))
     assert "2nd edition" in mid.title[1] and "Structure followed" not in (mid.note or ("", ""))[1]
-    new = reg.ref("sa_self_assessment", dt.date(2026, 5, 1))
+    new = ref("sa_self_assessment", dt.date(2026, 5, 1))
     assert "3rd edition" in new.title[1] and "Structure followed: Guide to applying" in new.note[1]
     assert "(2nd edition)" in new.note[1]
-    early = reg.ref("scc_pia", dt.date(2023, 1, 1))
+    assert new.instrument_status == "C"  # the registry's tag for the 3rd edition's date
+    assert (new.status, new.structure_status) == ("U", "V2")  # its annexes unread; the 2nd's followed
+    early = ref("scc_pia", dt.date(2023, 1, 1))
     assert "had not been published" in early.note[1]
+    for spec in reg.guides.values():  # every edition names a registered instrument
+        for e in spec.editions:
+            assert e.instrument in law.instruments

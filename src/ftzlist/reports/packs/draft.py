@@ -137,13 +137,14 @@ class _Drafter:
     # -- shared pieces --------------------------------------------------------------------------
 
     def _doc(self, kind: str, doc_id: str, title: Pair, flows: list[str]) -> tuple[PackDocument, dict]:
-        sections = self.reg.skeleton(kind)
+        guide = self.reg.ref(kind, self.ds.as_of, self.law.instruments)
+        sections = self.reg.skeleton(kind, guide.structure_status)
         tops = [s for key, s in sections.items() if "." not in key]
         doc = PackDocument(
             id=doc_id,
             kind=kind,
             title=title,
-            guide=self.reg.ref(kind, self.ds.as_of),
+            guide=guide,
             handler=free_text(self.decl.handler.name),
             as_of=self.ds.as_of,
             flows=flows,

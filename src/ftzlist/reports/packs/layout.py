@@ -138,11 +138,24 @@ def layout(doc: PackDocument, lang: T.Lang = "bilingual") -> dict[str, Any]:
         "flows": ", ".join(doc.flows),
         "preface": [T.pick(p, lang, sep="\n") for p in doc.preface],
         "basis": [
-            (w["guide"], T.pick(g.title, lang, sep=" / ")),
+            (w["guide"], T.pick(g.title, lang, sep=" / ") + f" ({g.id})"),
             (w["part"], T.pick(g.part, lang, sep=" / ")),
             (w["issuer"], T.pick(g.issuer, lang, sep=" / ")),
             (w["date"], g.date.isoformat()),
-            (w["status"], f"[{g.status}] {T.pick(STATUS[g.status], lang)}"),
+            (
+                w["status"],
+                f"[{g.status}] {T.pick(STATUS[g.status], lang)}"
+                + (
+                    f"; {T.pick(('所沿用的结构', 'structure followed'), lang)} [{g.structure_status}]"
+                    if g.structure_status != g.status
+                    else ""
+                )
+                + (
+                    f"; {T.pick(('文件信息', 'document facts'), lang)} [{g.instrument_status}]"
+                    if g.instrument_status != g.status
+                    else ""
+                ),
+            ),
             (w["read_at"], "\n".join(g.sources)),
             *([(w["note"], T.pick(g.note, lang, sep="\n"))] if g.note else []),
         ],

@@ -88,6 +88,11 @@ class GuideRef:
     status: str
     sources: tuple[str, ...]
     note: Pair | None = None
+    instrument_status: str = "V"
+    """The registry's tag for the instrument's facts (title, date); `status` is the template's."""
+    structure_status: str = "V2"
+    """The tag of the template whose structure the document follows (another edition's, where
+    this edition's annexes were not available)."""
 
 
 @dataclass
