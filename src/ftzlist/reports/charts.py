@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ftzlist.reports.fonts import font_path
+from ftzlist.reports.model import CountSeries
 
 SCALE = 2
 WIDTH = 900 * SCALE
@@ -95,6 +96,21 @@ def _ticks(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
             out.append((day, f"{day.month}/{day.day}"))
             day += dt.timedelta(days=7)
     return out
+
+
+def series_png(series: CountSeries, end: dt.date | None = None) -> bytes:
+    """One person-count series as its chart: from its start (the first export, else its first point)
+    to `end` (default its last point). The one way every output draws a `CountSeries`."""
+    start = series.start or (min(p.day for p in series.points) if series.points else end)
+    if start is None:
+        raise ValueError("a person-count series without points needs an end date")
+    return count_png(
+        series.label,
+        [(p.day, p.persons) for p in series.points],
+        [(t.persons, t.label) for t in series.thresholds],
+        start,
+        end,
+    )
 
 
 def count_png(

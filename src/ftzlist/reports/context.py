@@ -12,7 +12,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from ftzlist.reports import labels as T
-from ftzlist.reports.charts import Bar, count_png, headroom_png
+from ftzlist.reports.charts import Bar, headroom_png, series_png
 from ftzlist.reports.findings import (
     RejectedClaim,
     national_reference,
@@ -328,14 +328,7 @@ def build_context(
     counts = []
     if ex and ex.counts:
         for s in ex.counts:
-            start = s.start or (min(p.day for p in s.points) if s.points else ds.as_of)
-            png = count_png(
-                s.label,
-                [(p.day, p.persons) for p in s.points],
-                [(t.persons, t.label) for t in s.thresholds],
-                start,
-                max([ds.as_of, *(p.day for p in s.points)]),
-            )
+            png = series_png(s, max([ds.as_of, *(p.day for p in s.points)]))
             counts.append({"label": s.label, "png": png, "last": s.points[-1].persons if s.points else 0})
     return {
         "lang": lang,
