@@ -147,3 +147,25 @@ def test_the_counting_note_gives_the_window(law) -> None:
     assert lf.counting is not None and lf.counting.window == "current_year"
     assert lf.counting.excluded_exemptions == []
     assert "注：个人信息数量按去重后的自然人统计" in (lf.coverage.notes or "")
+
+
+def test_the_documented_example_runs_as_written(tmp_path: Path) -> None:
+    """docs/authoring-lists.md, 'The Fujian example, end to end', command for command."""
+    import re
+
+    from .conftest import cli
+
+    doc = (ROOT / "docs" / "authoring-lists.md").read_text(encoding="utf-8")
+    block = doc.split("### The Fujian example, end to end")[1].split("```console")[1].split("```")[0]
+    commands = (
+        re.sub(r"\\\n\s*", " ", block)
+        .replace("$F", str(FIX))
+        .replace("/tmp/fj25.yaml", str(tmp_path / "fj25.yaml"))
+    )
+    lines = [line.split("#")[0].strip().removeprefix("$ ") for line in commands.splitlines()]
+    runs = [line.split()[1:] for line in lines if line.startswith("ftzlist ")]
+    assert [r[:2] for r in runs] == [["lists", "import"], ["lists", "test"]]
+    for args in runs:
+        r = cli(*[a.replace("tests/scenarios", str(ROOT / "tests" / "scenarios")) for a in args])
+        assert r.exit_code == 0, r.output
+    assert f"{len(CASES.cases)} passed, 0 failed" in r.output
