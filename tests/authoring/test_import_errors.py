@@ -389,3 +389,29 @@ def test_proposed_vocabulary_once_reviewed_lets_the_row_in(tmp_path: Path) -> No
     lf, _ = load_list_file(out2)
     assert not [m for m in lf.coverage.missing if ".import." in m.id]
     assert any(it.scenarios == ["pharma.proposed_scenario_1"] for it in lf.items)
+
+
+def test_a_base_without_a_ciio_rule_gets_one(tmp_path: Path, law) -> None:
+    """The bands bind non-CIIO handlers only: a list with bands and no CIIO rule would let a CIIO's
+    personal information off the list. A base (here the Beijing 2025 shell) without one gets it."""
+    from ftzlist.authoring.scenarios import with_list
+
+    rows = [r[:] for r in good_rows()]
+    out = tmp_path / "bj.yaml"
+    r = cli(
+        "lists", "import", str(xlsx(tmp_path / "t.xlsx", rows)), "--id", "beijing-ftz-2025", "--zone", "beijing-ftz",
+        "--issued", "2026-05-11", "--effective", "2026-05-11", "--base", "beijing-ftz-2025", "--out", str(out),
+        "--fills", "bj25.all-sectors",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    lf, sha = load_list_file(out)
+    ciio = [it for it in lf.items if it.ciio is True]
+    assert [it.id for it in ciio] == ["beft25.ciio"] and ciio[0].citation.instrument == "cn.cbdf"
+    decl = Declaration.model_validate({
+        "handler": {"name": "X", "zone": "beijing-ftz", "sector": "pharma", "enterprise_type": "pharma.chemical_drugs",
+                    "ciio": True},
+        "flows": [{"id": "f", "scenario": "pharma.pharmacovigilance", "recipient": {"name": "R", "country": "US"},
+                   "purpose": "pv", "data": [{"id": "d", "category": "health.adverse_event", "subject": "patient", "persons": 10}]}],
+    })  # fmt: skip
+    flow = decide(decl, with_list(law, lf, sha), dt.date(2026, 6, 1)).flows[0]
+    assert flow.pathway.value == "security_assessment"

@@ -313,7 +313,8 @@ class _Assembly:
             )
             out.append(item.model_dump(mode="json", exclude_none=True))
         generated: list[dict[str, Any]] = []
-        if base is None and self.covered:
+        has_ciio_rule = any(it.ciio is True and it.data_class != DataClass.important_data for it in frame)
+        if not self.from_export and not has_ciio_rule and self.covered:
             generated.append(
                 Item(
                     id=f"{self.prefix}.ciio",
@@ -326,9 +327,9 @@ class _Assembly:
                     sectors=self.covered,
                     ciio=True,
                     citation={"instrument": "cn.cbdf", "ref": "Art. 7(1)"},
-                    reading="Added by `lists import` to every imported negative list: the table's personal-"
-                    "information bands are for non-CIIO handlers, and a CIIO's export of personal information "
-                    "needs a security assessment whatever the volume (CBDF Art. 7(1)).",
+                    reading="Added by `lists import` to an imported negative list that has no CIIO rule of its "
+                    "own: the table's personal-information bands are for non-CIIO handlers, and a CIIO's export "
+                    "of personal information needs a security assessment whatever the volume (CBDF Art. 7(1)).",
                 ).model_dump(mode="json", exclude_none=True)
             )
         frame_dumps = [it.model_dump(mode="json", exclude_none=True) for it in frame]
