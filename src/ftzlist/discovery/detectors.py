@@ -28,6 +28,8 @@ from ftzlist.identifiers import bank_card, contact, documents, geo, network, res
 from ftzlist.identifiers._fixed_width import byte_matrix, byte_table, contains_byte, count_bytes
 
 NO = -1
+WEAK = 0.8
+"""Kinds below this strength are recognised by shape alone (names, addresses, dates, plates...)."""
 
 
 @dataclass(frozen=True)
@@ -916,4 +918,14 @@ def first_class(value: str) -> str:
     return "p"
 
 
-__all__ = ["DETECTORS", "NO", "Context", "Detector", "Kind", "Result", "classify_scalar", "first_class"]
+__all__ = [
+    "DETECTORS",
+    "NO",
+    "WEAK",
+    "Context",
+    "Detector",
+    "Kind",
+    "Result",
+    "classify_scalar",
+    "first_class",
+]

@@ -76,6 +76,10 @@ class ScanReport(Strict):
         default_factory=dict,
         description="Suggested category -> list items in force on as_of that name it (list-id/item-id).",
     )
+    notes: list[str] = Field(
+        default_factory=list,
+        description="How the table was read where it was not as given (a first row of data, not names).",
+    )
 
 
 __all__ = ["ColumnReport", "Evidence", "Finding", "PersonFact", "ScanReport"]

@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from ftzlist.errors import InputError
+from ftzlist.identifiers.masking import safe_url
 from ftzlist.tabular import TABULAR_SUFFIXES, UTF8, transcode
 
 FILE_FORMATS = {**TABULAR_SUFFIXES, ".json": "json", ".xlsx": "xlsx", ".xlsm": "xlsx"}
@@ -37,6 +38,7 @@ class Source:
     label: str
     table: str | None
     columns: list[ColumnInfo]
+    notes: list[str]
 
     def batches(self, rows: int) -> Iterator[pa.RecordBatch]:  # pragma: no cover - interface
         raise NotImplementedError
@@ -49,6 +51,29 @@ class Source:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+HEADERLESS_NOTE = (
+    "the first row holds values, not column names (an identifier where a name should be): the table "
+    "was read without a header row and its columns are named by position"
+)
+
+
+def looks_like_data(name: str) -> bool:
+    """True when a column name is a value a detector recognises on its own (an identity number, a
+    phone, an e-mail, a card, a plate...) or has the shape of an identifier: the file has no header
+    row, and its first row must neither name columns nor reach any output."""
+    from ftzlist.discovery.detectors import DETECTORS, WEAK, Context, classify_scalar
+    from ftzlist.identifiers.masking import redact
+
+    if not name or redact(name) != name:
+        return bool(name)
+    hit = classify_scalar(name, Context(as_of=dt.date.max))
+    if hit is None:
+        return False
+    det = next(d for d in DETECTORS if d.name == hit[0])
+    kind = det.kinds[hit[1]]
+    return not det.embedded and kind.strength >= WEAK
 
 
 def is_url(target: str) -> bool:
@@ -85,16 +110,6 @@ def open_source(
     return DuckDBSource(path, fmt, memory_limit=memory_limit, threads=threads, encoding=encoding)
 
 
-def safe_url(url: str) -> str:
-    """The URL with any password removed."""
-    try:
-        from sqlalchemy.engine import make_url
-
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
-
-
 def _scrub(message: str) -> str:
     """Keep where a parser failed (line, column) and drop what it quotes."""
     first = message.strip().splitlines()[0] if message.strip() else ""
@@ -124,14 +139,27 @@ class DuckDBSource(Source):
             read = transcode(path, encoding, Path(self.tmp.name) / f"utf8{path.suffix}")
         self.con = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads})
         lit = "'" + str(read).replace("'", "''") + "'"
+        self.notes = []
         self.relation = {
             "csv": f"read_csv({lit}, all_varchar = true, header = true)",
             "parquet": f"read_parquet({lit})",
             "jsonl": f"read_json({lit}, format = 'newline_delimited')",
             "json": f"read_json({lit}, format = 'auto')",
         }[fmt]
+        described = self._describe(fmt, path)
+        if fmt == "csv" and any(looks_like_data(str(r[0])) for r in described):
+            self.relation = f"read_csv({lit}, all_varchar = true, header = false)"
+            described = self._describe(fmt, path)
+            self.notes.append(HEADERLESS_NOTE)
+        self.columns = [ColumnInfo(str(r[0]), str(r[1])) for r in described]
+        if not self.columns:
+            raise InputError("the table has no columns", where=str(path))
+
+    def _describe(self, fmt: str, path: Path) -> list[Any]:
+        import duckdb
+
         try:
-            described = self.con.execute(f"DESCRIBE SELECT * FROM {self.relation}").fetchall()
+            return self.con.execute(f"DESCRIBE SELECT * FROM {self.relation}").fetchall()
         except duckdb.Error as exc:
             hint = (
                 "; if it is GBK/GB18030 text, pass --encoding gb18030"
@@ -141,9 +169,6 @@ class DuckDBSource(Source):
             raise InputError(
                 f"cannot read {fmt.upper()}: {_scrub(str(exc))}{hint}", where=str(path)
             ) from None
-        self.columns = [ColumnInfo(str(r[0]), str(r[1])) for r in described]
-        if not self.columns:
-            raise InputError("the table has no columns", where=str(path))
 
     def batches(self, rows: int) -> Iterator[pa.RecordBatch]:
         import duckdb
@@ -198,6 +223,12 @@ class XlsxSource(Source):
         header = next(self.ws.iter_rows(min_row=1, max_row=1, values_only=True), None)
         if not header:
             raise InputError("the sheet is empty; expected a header row", where=str(path))
+        self.notes = []
+        self.first_data_row = 2
+        if any(looks_like_data(_cell_text(h) or "") for h in header):
+            header = [None] * len(header)
+            self.first_data_row = 1
+            self.notes.append(HEADERLESS_NOTE)
         names: list[str] = []
         for i, h in enumerate(header):
             name = _cell_text(h) or f"column_{i + 1}"
@@ -208,7 +239,7 @@ class XlsxSource(Source):
         width = len(self.columns)
         names = [c.name for c in self.columns]
         buf: list[list[str | None]] = [[] for _ in range(width)]
-        for row in self.ws.iter_rows(min_row=2, values_only=True):
+        for row in self.ws.iter_rows(min_row=self.first_data_row, values_only=True):
             if row is None or all(v is None for v in row):
                 continue
             for i in range(width):
@@ -253,6 +284,7 @@ class DatabaseSource(Source):
             raise InputError(f"cannot open the database ({type(exc).__name__})", where=self.label) from None
         self.columns = [ColumnInfo(str(c["name"]), str(c["type"])) for c in cols]
         self.pk = list(pk)
+        self.notes = []
 
     def batches(self, rows: int) -> Iterator[pa.RecordBatch]:
         import sqlalchemy as sa
@@ -281,4 +313,4 @@ class DatabaseSource(Source):
         self.engine.dispose()
 
 
-__all__ = ["FILE_FORMATS", "ColumnInfo", "Source", "is_url", "open_source", "safe_url"]
+__all__ = ["FILE_FORMATS", "ColumnInfo", "Source", "is_url", "looks_like_data", "open_source", "safe_url"]

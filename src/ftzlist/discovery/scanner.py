@@ -24,16 +24,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ftzlist import __version__
-from ftzlist.discovery.detectors import DETECTORS, NO, Context, Kind
+from ftzlist.discovery.detectors import DETECTORS, NO, WEAK, Context, Kind
 from ftzlist.discovery.findings import ColumnReport, Evidence, Finding, PersonFact, ScanReport
 from ftzlist.discovery.hints import hint_for
 from ftzlist.discovery.readers import Source
 from ftzlist.identifiers._fixed_width import contains_any
-from ftzlist.identifiers.masking import mask
+from ftzlist.identifiers.masking import mask, redact, visible
 
 EXAMPLES = 3
-WEAK = 0.8
-"""Kinds below this strength are recognised by shape alone (names, addresses, dates, plates...)."""
 
 
 @dataclass(frozen=True)
@@ -165,11 +163,14 @@ class _KindTally:
     examples: list[str] = field(default_factory=list)
 
     def add_examples(self, values: pa.Array) -> None:
+        """Keep the smallest distinct matched values: distinct first, so a column whose smallest
+        value repeats (the commonest name, 57 times) still shows, and counts as, several values."""
         if len(values) == 0:
             return
-        k = min(len(values), EXAMPLES * 4)
-        idx = pc.select_k_unstable(values, k=k, sort_keys=[("dummy", "ascending")])
-        pool = set(self.examples) | {v for v in values.take(idx).to_pylist() if v is not None}
+        distinct = pc.unique(values)
+        k = min(len(distinct), EXAMPLES * 4)
+        idx = pc.select_k_unstable(distinct, k=k, sort_keys=[("dummy", "ascending")])
+        pool = set(self.examples) | {v for v in distinct.take(idx).to_pylist() if v is not None}
         self.examples = sorted(pool)[:EXAMPLES]
 
 
@@ -364,7 +365,7 @@ def _column_findings(tally: _ColumnTally, options: ScanOptions, vocab: object) -
             continue
         weak = kind.strength < WEAK
         if weak and t.matched >= 10 and len(t.examples) < 2:
-            continue  # one repeated value ("高血压" reads as a name) is not a column of people's data
+            continue  # one distinct value ("高血压" repeated) is not a column of people's data
         ev = [
             Evidence(
                 detector="+".join(sorted(t.detectors)),
@@ -397,16 +398,22 @@ def _column_findings(tally: _ColumnTally, options: ScanOptions, vocab: object) -
     return out
 
 
+def column_label(name: str) -> str:
+    """A column name as every output shows it: identifier-shaped parts masked (a file without a
+    header row that was not recognised as one must not print its first row), controls visible."""
+    return visible(redact(name))
+
+
 def _person_facts(
     tallies: list[_ColumnTally], reports: list[ColumnReport], persons: PersonStore, sampled: bool
 ) -> list[PersonFact]:
     strength = {kd.name: kd.person for d in DETECTORS if not d.embedded for kd in d.kinds if kd.person}
     facts: list[PersonFact] = []
-    for rep in reports:
+    for tally, rep in zip(tallies, reports, strict=True):
         for f in rep.findings:
             if f.embedded or f.kind not in strength:
                 continue
-            got = persons.counts(rep.name, f.kind)
+            got = persons.counts(tally.name, f.kind)
             if got is None:
                 continue
             n, distinct, minors = got
@@ -453,7 +460,7 @@ def scan(source: Source, options: ScanOptions, vocab: object | None = None) -> S
                 list(pool.map(_scan_column, tallies, batch.columns, [persons] * len(tallies)))
         reports = [
             ColumnReport(
-                name=t.name,
+                name=column_label(t.name),
                 source_type=t.source_type,
                 values=t.values,
                 non_empty=t.non_empty,
@@ -477,6 +484,7 @@ def scan(source: Source, options: ScanOptions, vocab: object | None = None) -> S
         options_sha256=options.digest(),
         columns=reports,
         persons=facts,
+        notes=list(getattr(source, "notes", [])),
     )
 
 
