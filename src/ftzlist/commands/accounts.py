@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import console
-from ftzlist.commands.filings import ActorOption, DbOption
+from ftzlist.commands.common import ActorOption, DbOption, console
 
 users_app = typer.Typer(
     help="Workspace accounts (ftzlist serve): add, list, set a role.", no_args_is_help=True
@@ -24,7 +23,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _accounts(db: str | None):
-    from ftzlist.commands.filings import db_url
+    from ftzlist.commands.common import db_url
     from ftzlist.filings.db import make_engine, upgrade
     from ftzlist.web.accounts import Accounts
 

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date
+from ftzlist.commands.common import (
+    AsOfOption,
+    ForceOption,
+    ListsOption,
+    as_of_day,
+    console,
+    format_option,
+    law,
+    output_path,
+    outputs_for,
+    replacing,
+    write_text,
+)
 from ftzlist.errors import EXIT_OK, EXIT_UNDETERMINED, InputError
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-    xlsx = "xlsx"
 
 
 def register(app: typer.Typer) -> None:
@@ -30,9 +33,7 @@ def assess(
         list[Path], typer.Argument(help="Declaration files (YAML or JSON).", show_default=False)
     ],
     as_of: AsOfOption = None,
-    fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="Output format; json is the stable machine interface.")
-    ] = Format.table,
+    fmt: format_option("table", "json", "markdown", "xlsx") = "table",  # type: ignore[valid-type]
     explain: Annotated[
         bool, typer.Option("--explain", help="Show every rule checked, fired or not.")
     ] = False,
@@ -50,8 +51,14 @@ def assess(
     ] = True,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="With --format xlsx: the workbook (default FILE-decisions.xlsx)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write here instead of stdout (json, markdown); with xlsx the workbook, or a folder for "
+            "several declarations (default FILE-decisions.xlsx beside each).",
+        ),
     ] = None,
+    force: ForceOption = False,
     logs: Annotated[
         list[str] | None,
         typer.Option(
@@ -79,9 +86,18 @@ def assess(
     from ftzlist.loader import load_declaration
 
     the_law = law(lists)
-    results = []
+    if out is not None and fmt == "table":
+        raise InputError("--out writes json, markdown or xlsx; add --format")
+    if fmt == "xlsx":  # every output checked before any work: never an input, never replaced silently
+        targets = outputs_for(
+            files, out, lambda p: p.with_name(f"{p.stem}-decisions.xlsx"), force=force, what="workbook"
+        )
+    elif out is not None:
+        target = output_path(out, inputs=files, force=force)
+    declarations, results = [], []
     for path in files:
         decl = load_declaration(path, the_law)
+        declarations.append(decl)
         unreviewed = decl.suggested_items()
         if unreviewed and not accept_suggestions:
             raise InputError(
@@ -90,7 +106,7 @@ def assess(
                 where=str(path),
                 problems=unreviewed,
             )
-        day = parse_date(as_of) if as_of else (decl.as_of or dt.date.today())
+        day = as_of_day(as_of, decl.as_of)
         if logs:  # persons from the export logs (ftzlist count), cited in the decision
             from ftzlist.commands.count import fill_from_logs
             from ftzlist.counting.fill import cite_counts
@@ -100,30 +116,35 @@ def assess(
             )
         decision = cross_zone_alternatives(decl, the_law, day) if alternatives else decide(decl, the_law, day)
         results.append(cite_counts(decision, decl) if logs else decision)
-    if fmt == Format.xlsx:
+    if fmt == "xlsx":
         from ftzlist.excel.inventory import read_inventory_full
         from ftzlist.reports.workbook import write_decisions
 
-        for path, r in zip(files, results, strict=True):
-            target = out if (out and len(files) == 1) else path.with_name(f"{path.stem}-decisions.xlsx")
+        for path, decl, r, target in zip(files, declarations, results, targets, strict=True):
             in_use = read_inventory_full(path, the_law).current_pathways if path.suffix == ".xlsx" else None
-            write_decisions(
-                r, the_law, target, declaration=load_declaration(path, the_law), current_pathways=in_use
+            with replacing(target) as tmp:
+                write_decisions(r, the_law, tmp, declaration=decl, current_pathways=in_use)
+            console(stderr=True).print(f"wrote {target}", markup=False)
+    elif fmt in ("json", "markdown"):
+        if fmt == "json":
+            text = (
+                results[0].model_dump_json(indent=2) + "\n"
+                if len(results) == 1
+                else "[\n" + ",\n".join(r.model_dump_json(indent=2) for r in results) + "\n]\n"
             )
-            console(stderr=True).print(f"wrote {target}")
-    elif fmt == Format.json:
-        if len(results) == 1:
-            sys.stdout.write(results[0].model_dump_json(indent=2) + "\n")
         else:
-            sys.stdout.write("[\n" + ",\n".join(r.model_dump_json(indent=2) for r in results) + "\n]\n")
-    elif fmt == Format.markdown:
-        from ftzlist.render.markdown import render
+            from ftzlist.render.markdown import render
 
-        sys.stdout.write("\n".join(render(r, explain) for r in results))
+            text = "\n".join(render(r, explain) for r in results)
+        if out is not None:
+            write_text(target, text)
+            console(stderr=True).print(f"wrote {target}", markup=False)
+        else:
+            sys.stdout.write(text)
     else:
         from ftzlist.render.terminal import render
 
-        out = console()
+        screen = console()
         for r in results:
-            out.print(render(r, explain))
+            screen.print(render(r, explain))
     raise typer.Exit(EXIT_OK if all(r.determined for r in results) else EXIT_UNDETERMINED)

@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import console, parse_date
-from ftzlist.commands.filings import CalendarsOption, calendar_dirs, working_calendar
+from ftzlist.commands.common import CalendarsOption, calendar_dirs, console, parse_date, working_calendar
 
 calendar_app = typer.Typer(
     help="PRC working days on the official calendar (in-lieu weekends included).", no_args_is_help=True

@@ -9,6 +9,11 @@ Command modules import from here and from the layers below, never from one anoth
   `--force` before replacing an existing file; `replacing(target)` writes through a temporary file
   in the same folder, so a failed write never leaves half a file behind.
 - Formats: `format_option(...)` is the `--format` option of every command, from one table of names.
+- The register: `DbOption`, `CalendarsOption`, `open_register(...)` (SQLite in the user data folder
+  unless `--db` or FTZLIST_DB names another database), `working_calendar(...)`, and how a deadline's
+  status and date read (`status_badge`, `date_cell`), for `filings`, `due`, `calendar` and `pack`.
+- Command groups: `group(name, help)` is the one sub-app of that name, for commands that several
+  modules add to (`lists`).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import contextlib
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -31,25 +36,40 @@ from ftzlist.render.output import escape
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ftzlist.loader import Law
+    from ftzlist.calendar import WorkingCalendar
+    from ftzlist.filings.register import DueRow, Register
+    from ftzlist.law import Law
 
 __all__ = [
     "CST",
     "FAR_AHEAD_DAYS",
+    "ActorOption",
     "AsOfOption",
+    "CalendarsOption",
+    "DbOption",
     "ForceOption",
     "ListsOption",
     "OutputFormat",
     "as_of_day",
+    "calendar_dirs",
     "console",
+    "data_dir",
+    "date_cell",
+    "db_url",
     "escape",
     "format_option",
+    "group",
     "law",
+    "open_register",
     "output_path",
+    "outputs_for",
     "parse_date",
     "replacing",
+    "status_badge",
     "today",
     "warn",
+    "working_calendar",
+    "write_text",
 ]
 
 CST = dt.timezone(dt.timedelta(hours=8), "CST")
@@ -226,6 +246,45 @@ def output_path(
     return path
 
 
+def outputs_for(
+    inputs: list[Path],
+    out: Path | None,
+    default: Callable[[Path], Path],
+    *,
+    force: bool = False,
+    what: str = "output",
+) -> list[Path]:
+    """One output file per input, all checked before anything is written: `--out FILE` for one
+    input; for several, `--out FOLDER` (each file named as by `default`) or no `--out` (each file
+    beside its input, named by `default`). Two outputs may not be one file."""
+    if out is not None and len(inputs) > 1 and not Path(out).is_dir():
+        raise InputError(
+            f"--out names one file but {len(inputs)} inputs were given: name a folder, or leave --out "
+            "out to write each beside its input",
+            where=str(out),
+        )
+    targets = []
+    for src in inputs:
+        if out is None and str(src) == "-":
+            raise InputError(f"the input is standard input: name the {what} with --out")
+        if out is None:
+            targets.append(default(src))
+        elif Path(out).is_dir() and (len(inputs) > 1 or str(src) != "-"):
+            targets.append(Path(out) / default(src).name)
+        else:
+            targets.append(Path(out))
+    seen: dict[Path, Path] = {}
+    for src, target in zip(inputs, targets, strict=True):
+        key = target.resolve()
+        if key in seen:
+            raise InputError(
+                f"the {what}s of {seen[key]} and {src} would be the same file", where=str(target)
+            )
+        seen[key] = src
+        output_path(target, inputs=inputs, force=force, what=what)
+    return targets
+
+
 @contextlib.contextmanager
 def replacing(target: Path) -> Iterator[Path]:
     """A temporary path beside `target` (same suffix) to write to; on success it replaces `target`
@@ -248,3 +307,110 @@ def write_text(target: Path, text: str) -> None:
     """Write text to `target` through `replacing`."""
     with replacing(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+# --- command groups -----------------------------------------------------------------------------------
+
+_GROUPS: dict[str, typer.Typer] = {}
+
+
+def group(name: str, help: str | None = None) -> typer.Typer:
+    """The sub-app `ftzlist NAME`, created on first use: modules that add commands to one group
+    share it through here instead of importing each other."""
+    if name not in _GROUPS:
+        _GROUPS[name] = typer.Typer(help=help, no_args_is_help=False)
+    elif help and not _GROUPS[name].info.help:
+        _GROUPS[name].info.help = help
+    return _GROUPS[name]
+
+
+# --- the register -------------------------------------------------------------------------------------
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy URL of the register (default: SQLite in the user data dir; env FTZLIST_DB).",
+        show_default=False,
+    ),
+]
+ActorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--actor",
+        help="Who is making the change, for the audit trail (default: env FTZLIST_ACTOR or the login name).",
+        show_default=False,
+    ),
+]
+CalendarsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--calendars",
+        metavar="PATH",
+        help="Extra folders of calendar year files (YYYY.yaml).",
+        show_default=False,
+    ),
+]
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("ftzlist", appauthor=False))
+
+
+def db_url(db: str | None) -> str:
+    from ftzlist.filings.db import default_url
+
+    return db or os.environ.get("FTZLIST_DB") or default_url(data_dir())
+
+
+def calendar_dirs(extra: list[Path] | None) -> list[Path]:
+    """User calendar files: the data dir's `calendars/` folder, then any `--calendars` folders."""
+    return [data_dir() / "calendars", *(extra or [])]
+
+
+def working_calendar(extra: list[Path] | None) -> WorkingCalendar:
+    from ftzlist.calendar import WorkingCalendar
+
+    return WorkingCalendar.load(calendar_dirs(extra))
+
+
+def open_register(
+    db: str | None,
+    lists: list[Path] | None = None,
+    calendars: list[Path] | None = None,
+    actor: str | None = None,
+) -> Register:
+    import getpass
+
+    from ftzlist.filings.procedures import ProcedureBook
+    from ftzlist.filings.register import Register
+
+    who = actor or os.environ.get("FTZLIST_ACTOR") or getpass.getuser()
+    return Register.open(
+        db_url(db),
+        calendar=working_calendar(calendars),
+        procedures=ProcedureBook.from_law(law(lists)),
+        actor=who,
+    )
+
+
+def status_badge(row: DueRow) -> str:
+    return {
+        "overdue": "[bold white on red] OVERDUE [/]",
+        "expired": "[bold white on red] EXPIRED [/]",
+        "due_today": "[bold black on yellow] TODAY [/]",
+        "window_open": "[bold black on cyan] OPEN [/]",
+        "upcoming": "[green]upcoming[/]",
+        "lapsed": "[dim]lapsed[/]",
+        "met": "[green]done[/]",
+        "met_late": "[yellow]done late[/]",
+        "closed": "[dim]closed[/]",
+    }.get(row.status, row.status)
+
+
+def date_cell(day: dt.date, provisional: bool) -> str:
+    text = f"{day:%Y-%m-%d %a}"
+    return f"[magenta]{text} ≈[/]" if provisional else text

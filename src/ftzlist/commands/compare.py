@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import AsOfOption, ListsOption, as_of_day, console, law
+from ftzlist.commands.common import AsOfOption, ListsOption, as_of_day, console, format_option, law
 from ftzlist.errors import EXIT_OK
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
 
 
 def register(app: typer.Typer) -> None:
@@ -29,9 +23,7 @@ def compare_cmd(
         typer.Option("--zones", help="Zone ids to compare, or 'all' (default).", show_default=False),
     ] = None,
     as_of: AsOfOption = None,
-    fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="json is the machine interface.")
-    ] = Format.table,
+    fmt: format_option("table", "json") = "table",  # type: ignore[valid-type]
     lists: ListsOption = None,
 ) -> None:
     """Flows by zone (plus the national baseline) with pathways, and the burden per zone:
@@ -47,50 +39,45 @@ def compare_cmd(
         flat = [z for item in zones for z in item.split(",") if z]
         wanted = None if flat == ["all"] else flat
     result = compare(decl, the_law, day, wanted)
-    if fmt == Format.json:
+    if fmt == "json":
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
         raise typer.Exit(EXIT_OK)
-    console().print(render(result))
+    render(console(), result)
     raise typer.Exit(EXIT_OK)
 
 
-def render(result):
-    from rich.console import Group
-    from rich.table import Table
+def render(out, result) -> None:  # type: ignore[no-untyped-def]
+    """The matrix (flows by placement) and the burden per zone, as tables where they fit whole,
+    else as records (one flow, then one zone, per record)."""
     from rich.text import Text
 
     from ftzlist.render.labels import PATHWAY_SHORT, PATHWAY_STYLE
+    from ftzlist.render.output import Column, table
 
-    matrix = Table(title=f"{result.handler} — pathways by zone, as of {result.as_of}", show_lines=True)
-    matrix.add_column("flow", style="bold")
-    for p in result.placements:
-        matrix.add_column(p.label, overflow="fold")
     notes: list[str] = []
+    rows = []
     for fid in result.flows:
         row: list[Text | str] = [fid]
         for p in result.placements:
             c = result.cell(fid, p.label)
             t = Text(PATHWAY_SHORT[c.pathway], style=PATHWAY_STYLE[c.pathway])
             if c.lower_bound is not None:
-                t.append(f"\n≥ {PATHWAY_SHORT[c.lower_bound]}", style="dim")
+                t.append(f" ≥ {PATHWAY_SHORT[c.lower_bound]}", style="dim")
             if c.uncertain:
                 t.append(" †", style="yellow")
             if c.alternatives:
                 t.append(" ⇄", style="green")
                 notes.extend(f"{fid} @ {p.label}: {a}" for a in c.alternatives)
             row.append(t)
-        matrix.add_row(*row)
-    burden = Table(title="burden per zone")
-    for col in (
-        "zone",
-        "SA",
-        "SCC/cert",
-        "list filings",
-        "post-export reports",
-        "undetermined",
-        "earliest deadline",
-    ):
-        burden.add_column(col, overflow="fold")
+        rows.append(row)
+    table(
+        out,
+        [Column("flow", style="bold"), *(Column(p.label) for p in result.placements)],
+        rows,
+        title=f"{result.handler} — pathways by zone, as of {result.as_of}",
+        show_lines=True,
+    )
+    burden = []
     for b in result.burden:
         d = b.earliest_deadline
         due = (
@@ -99,21 +86,33 @@ def render(result):
             if d
             else ("before export" if b.before_export else "—")
         )
-        burden.add_row(
-            b.placement,
-            str(b.security_assessments),
-            str(b.standard_contracts),
-            str(b.list_filings),
-            str(b.post_export_reports),
-            str(b.undetermined),
-            due,
+        burden.append(
+            [
+                b.placement,
+                str(b.security_assessments),
+                str(b.standard_contracts),
+                str(b.list_filings),
+                str(b.post_export_reports),
+                str(b.undetermined),
+                due,
+            ]
         )
-    legend = Text(
-        "≥ lower bound of an undetermined flow · † rests on a fact tagged [V2]/[U]/[C] · "
-        "⇄ another zone's list, permitted here, gives a lighter path",
-        style="dim",
+    heads = [
+        "zone",
+        "SA",
+        "SCC/cert",
+        "list filings",
+        "post-export reports",
+        "undetermined",
+        "earliest deadline",
+    ]
+    table(out, heads, burden, title="burden per zone")
+    out.print(
+        Text(
+            "≥ lower bound of an undetermined flow · † rests on a fact tagged [V2]/[U]/[C] · "
+            "⇄ another zone's list, permitted here, gives a lighter path",
+            style="dim",
+        )
     )
-    parts = [matrix, legend, burden]
     if notes:
-        parts.append(Text("\n".join(["cross-zone alternatives:", *notes])))
-    return Group(*parts)
+        out.print(Text("\n".join(["cross-zone alternatives:", *notes])), soft_wrap=not out.is_terminal)

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ftzlist.commands.common import ListsOption, console, law, parse_date
+from ftzlist.commands.common import (
+    ForceOption,
+    ListsOption,
+    as_of_day,
+    console,
+    format_option,
+    law,
+    output_path,
+)
 from ftzlist.errors import InputError
 
 if TYPE_CHECKING:
@@ -20,11 +28,6 @@ if TYPE_CHECKING:
     from ftzlist.schema.declaration import Declaration
 
 KEY_ENV = "FTZLIST_HASH_KEY"
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
 
 
 class EngineName(StrEnum):
@@ -131,9 +134,14 @@ def count(
     ],
     mapping: Annotated[Path, typer.Option("--mapping", "-m", help="Mapping YAML: which column means what.")],
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Count up to this date, YYYY-MM-DD (default today).")
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Count up to this date, YYYY-MM-DD (default today in China Standard Time).",
+        ),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table, or json (stable).")] = Format.table,
+    fmt: format_option("table", "json") = "table",  # type: ignore[valid-type]
     key_file: Annotated[
         Path | None, typer.Option("--key-file", help=f"HMAC key file (else ${KEY_ENV}).", show_default=False)
     ] = None,
@@ -167,6 +175,7 @@ def count(
             "--encoding", help="Text encoding of CSV/JSON Lines logs, e.g. gb18030 (default UTF-8)."
         ),
     ] = None,
+    force: ForceOption = False,
     memory_limit: Annotated[str, typer.Option("--memory-limit", help="DuckDB memory limit.")] = "2500MB",
     threads: Annotated[
         int | None, typer.Option("--threads", help="DuckDB threads (default: all cores).")
@@ -181,10 +190,15 @@ def count(
     Identifiers are normalised and linked (strong identifiers always, weak ones only where the
     mapping says link: true); nothing raw is printed: groups appear as keyed hashes.
     """
-    day = parse_date(as_of) if as_of else dt.date.today()
+    day = as_of_day(as_of)
     key = read_key(key_file)
     the_law = law(lists)
-    result = run_count(
+    if evidence is not None:  # never over a log, the mapping or the key; --force to replace a file
+        from ftzlist.counting import expand
+
+        inputs = [f.path for f in expand(logs)] + [mapping] + ([key_file] if key_file else [])
+        evidence = output_path(evidence, inputs=inputs, force=force, what="evidence file")
+    result = run_count(  # the evidence file is written under a temporary name and renamed
         logs,
         mapping,
         day=day,
@@ -200,7 +214,7 @@ def count(
         encoding=encoding,
         detail=detail,
     )
-    if fmt == Format.json:
+    if fmt == "json":
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
         return
     render(result)
@@ -219,9 +233,11 @@ def _proj(c) -> str:
 
 
 def render(r: CountResult) -> None:
-    """The result as Rich tables. Values from the logs and the mapping are `Text`, never markup."""
-    from rich.table import Table
+    """The result as tables (records off a terminal or where a table would cut a value). Values from
+    the logs and the mapping are plain text, never markup."""
     from rich.text import Text
+
+    from ftzlist.render.output import Column, table
 
     out = console()
     out.print(
@@ -230,53 +246,62 @@ def render(r: CountResult) -> None:
             f"  (rule: {r.rule.list_id or 'none'}{', ' + r.rule.citation if r.rule.citation else ''}; run {r.run_id})",
         )
     )
-    t = Table(title="Handler-wide (de-duplicated natural persons)")
-    for col in ("", "non-sensitive", "sensitive", "any"):
-        t.add_column(col, justify="right" if col else "left")
-    t.add_row("counted", *_axes_row(r.totals))
-    t.add_row("set apart (exempt)", *_axes_row(r.exempt_totals))
-    out.print(t)
+    axes = [Column("non-sensitive", "right"), Column("sensitive", "right"), Column("any", "right")]
+    table(
+        out,
+        [Column("persons"), *axes],
+        [["counted", *_axes_row(r.totals)], ["set apart (exempt)", *_axes_row(r.exempt_totals)]],
+        title="Handler-wide (de-duplicated natural persons)",
+    )
     for title, rows, key in (("Per flow", r.by_flow, "flow"), ("Per subject type", r.by_subject, "subject")):
-        t = Table(title=title)
-        for col in (key, "rows", "non-sensitive", "sensitive", "any", "exempt rows", "exempt persons"):
-            t.add_column(col, justify="left" if col == key else "right")
-        for b in rows:
-            t.add_row(
-                Text(str(getattr(b, key) or "(not stated)")),
-                f"{b.rows:,}",
-                *_axes_row(b.persons),
-                f"{b.exempt_rows:,}",
-                f"{b.exempt_persons.any:,}",
-            )
-        out.print(t)
+        table(
+            out,
+            [
+                Column(key),
+                Column("rows", "right"),
+                *axes,
+                Column("exempt rows", "right"),
+                Column("exempt persons", "right"),
+            ],
+            [
+                [
+                    str(getattr(b, key) or "(not stated)"),
+                    f"{b.rows:,}",
+                    *_axes_row(b.persons),
+                    f"{b.exempt_rows:,}",
+                    f"{b.exempt_persons.any:,}",
+                ]
+                for b in rows
+            ],
+            title=title,
+        )
     handler = [c for c in r.crossings if c.flow is None]
     per_flow = [c for c in r.crossings if c.flow is not None and c.data_item is None]
     for title, rows, with_flow in (("Thresholds", handler, False), ("Thresholds per flow", per_flow, True)):
         if not rows:
             continue
-        t = Table(title=title)
-        cols = (["flow"] if with_flow else []) + [
-            "list",
-            "group",
-            "threshold",
-            "count",
-            "crossed on",
-            "projected",
+        cols = [
+            Column(c, "right" if c in ("threshold", "count") else "left")
+            for c in ["list", "group", "threshold", "count", "crossed on", "projected", "items"]
         ]
-        for col in [*cols, "items"]:
-            t.add_column(col, justify="right" if col in ("threshold", "count") else "left")
-        for c in rows:
-            t.add_row(
-                *([Text(c.flow or "")] if with_flow else []),
-                c.list_id or "",
-                f"{c.group or ''} {c.sensitivity or ''}".strip(),
-                f"{c.threshold:,}",
-                f"{c.count:,}",
-                str(c.crossed_on or ""),
-                _proj(c),
-                Text(", ".join(c.items) + (f" ({c.note})" if c.note else "")),
-            )
-        out.print(t)
+        table(
+            out,
+            ([Column("flow")] if with_flow else []) + cols,
+            [
+                ([c.flow or ""] if with_flow else [])
+                + [
+                    c.list_id or "",
+                    f"{c.group or ''} {c.sensitivity or ''}".strip(),
+                    f"{c.threshold:,}",
+                    f"{c.count:,}",
+                    str(c.crossed_on or ""),
+                    _proj(c),
+                    ", ".join(c.items) + (f" ({c.note})" if c.note else ""),
+                ]
+                for c in rows
+            ],
+            title=title,
+        )
     for o in r.sensitivity_overrides:
         out.print(
             Text(

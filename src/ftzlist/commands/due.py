@@ -10,13 +10,15 @@ from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import ListsOption, console, parse_date
-from ftzlist.commands.filings import (
+from ftzlist.commands.common import (
     CalendarsOption,
     DbOption,
+    ListsOption,
+    console,
     date_cell,
     escape,
     open_register,
+    parse_date,
     status_badge,
     today,
 )

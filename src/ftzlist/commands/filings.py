@@ -7,101 +7,35 @@ environment variable, read here in the CLI layer only) names another database.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ftzlist.commands.common import ListsOption, console, parse_date
-
-
-def escape(text: str) -> str:
-    """User and list text shown through Rich: brackets are content, not markup."""
-    from rich.markup import escape as _escape
-
-    return _escape(text)
-
+from ftzlist.commands.common import (
+    ActorOption,
+    CalendarsOption,
+    DbOption,
+    ListsOption,
+    console,
+    date_cell,
+    escape,
+    open_register,
+    parse_date,
+    status_badge,
+    today,
+)
 
 if TYPE_CHECKING:
-    from ftzlist.filings.register import DueRow, Register
+    from ftzlist.filings.register import Register
 
 filings_app = typer.Typer(
     help="The filing register: applications, filings, opinions, exports.", no_args_is_help=True
 )
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="SQLAlchemy URL of the register (default: SQLite in the user data dir; env FTZLIST_DB).",
-        show_default=False,
-    ),
-]
-CalendarsOption = Annotated[
-    list[Path] | None,
-    typer.Option("--calendars", help="Extra folders of calendar year files (YYYY.yaml).", show_default=False),
-]
-ActorOption = Annotated[
-    str | None,
-    typer.Option(
-        "--actor",
-        help="Who is making the change, for the audit trail (default: env FTZLIST_ACTOR or the login name).",
-        show_default=False,
-    ),
-]
-
 
 def register(app: typer.Typer) -> None:
     app.add_typer(filings_app, name="filings")
-
-
-def data_dir() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("ftzlist", appauthor=False))
-
-
-def db_url(db: str | None) -> str:
-    from ftzlist.filings.db import default_url
-
-    return db or os.environ.get("FTZLIST_DB") or default_url(data_dir())
-
-
-def calendar_dirs(extra: list[Path] | None) -> list[Path]:
-    """User calendar files: the data dir's `calendars/` folder, then any `--calendars` folders."""
-    return [data_dir() / "calendars", *(extra or [])]
-
-
-def working_calendar(extra: list[Path] | None):
-    from ftzlist.calendar import WorkingCalendar
-
-    return WorkingCalendar.load(calendar_dirs(extra))
-
-
-def open_register(
-    db: str | None,
-    lists: list[Path] | None = None,
-    calendars: list[Path] | None = None,
-    actor: str | None = None,
-) -> Register:
-    import getpass
-
-    from ftzlist.commands.common import law
-    from ftzlist.filings.procedures import ProcedureBook
-    from ftzlist.filings.register import Register
-
-    who = actor or os.environ.get("FTZLIST_ACTOR") or getpass.getuser()
-    return Register.open(
-        db_url(db),
-        calendar=working_calendar(calendars),
-        procedures=ProcedureBook.from_law(law(lists)),
-        actor=who,
-    )
-
-
-def today() -> dt.date:
-    return dt.date.today()
 
 
 def _content(path: Path):
@@ -109,25 +43,6 @@ def _content(path: Path):
     from ftzlist.yamlio import load_model
 
     return load_model(FiledContent, path)
-
-
-def status_badge(row: DueRow) -> str:
-    return {
-        "overdue": "[bold white on red] OVERDUE [/]",
-        "expired": "[bold white on red] EXPIRED [/]",
-        "due_today": "[bold black on yellow] TODAY [/]",
-        "window_open": "[bold black on cyan] OPEN [/]",
-        "upcoming": "[green]upcoming[/]",
-        "lapsed": "[dim]lapsed[/]",
-        "met": "[green]done[/]",
-        "met_late": "[yellow]done late[/]",
-        "closed": "[dim]closed[/]",
-    }.get(row.status, row.status)
-
-
-def date_cell(day: dt.date, provisional: bool) -> str:
-    text = f"{day:%Y-%m-%d %a}"
-    return f"[magenta]{text} ≈[/]" if provisional else text
 
 
 # -- commands -----------------------------------------------------------------------------------
@@ -166,7 +81,8 @@ def add(
         handler, flow, scenario=scenario, recipient_name=recipient, recipient_country=country, exist_ok=True
     )
     key = reg.open_proceeding(handler, flow, procedure, day, list_id=list_id, parent=parent)
-    console().print(f"opened [bold]{key}[/] ({procedure}) for {handler}/{flow} on {day}")
+    e = escape  # keys and names are the user's text, never markup
+    console().print(f"opened [bold]{e(key)}[/] ({e(procedure)}) for {e(handler)}/{e(flow)} on {day}")
     _print_view(reg, key)
 
 
@@ -203,7 +119,9 @@ def snapshot(
             engine_version=ds.engine_version,
             decision=fd.model_dump(mode="json") | {"governing_lists": ds.governing_lists},
         )
-        console().print(f"kept decision #{sid} for {handler}/{fd.flow_id}: {fd.pathway} (as of {ds.as_of})")
+        console().print(
+            escape(f"kept decision #{sid} for {handler}/{fd.flow_id}: {fd.pathway} (as of {ds.as_of})")
+        )
         kept += 1
     if flow is not None and not kept:
         from ftzlist.errors import InputError
@@ -219,18 +137,21 @@ def list_(
     calendars: CalendarsOption = None,
 ) -> None:
     """Every proceeding in the register."""
-    from rich.table import Table
+    from rich.text import Text
+
+    from ftzlist.render.output import table
 
     reg = open_register(db, lists, calendars)
-    table = Table(title="filings")
-    for col in ("key", "handler / flow", "procedure", "kind", "state", "opened", "valid until"):
-        table.add_column(col, no_wrap=col in ("key", "opened", "valid until"))
+    rows = []
     for v in reg.list_proceedings(handler):
-        until = date_cell(v.valid_until, v.valid_until_provisional) if v.valid_until else "—"
-        table.add_row(
-            v.key, f"{v.handler} / {v.flow}", v.procedure_id, v.kind, v.state, str(v.opened_on), until
+        until = (
+            Text.from_markup(date_cell(v.valid_until, v.valid_until_provisional)) if v.valid_until else "—"
         )
-    console().print(table)
+        rows.append(
+            [v.key, f"{v.handler} / {v.flow}", v.procedure_id, v.kind, v.state, str(v.opened_on), until]
+        )
+    heads = ["key", "handler / flow", "procedure", "kind", "state", "opened", "valid until"]
+    table(console(), heads, rows, title="filings")
 
 
 @filings_app.command("show")
@@ -252,11 +173,15 @@ def _print_view(reg: Register, key: str, as_of: dt.date | None = None) -> None:
 
     v = reg.show(key, as_of or today())
     out = console()
-    out.print(f"[bold]{v.key}[/] · {v.procedure_name} · {v.list_id} · {v.kind} · state [bold]{v.state}[/]")
     out.print(
-        f"{v.handler} / {v.flow} · opened {v.opened_on}"
-        + (f" · follows {v.follows}" if v.follows else "")
-        + (f" · from {v.parent}" if v.parent else "")
+        f"[bold]{esc(v.key)}[/] · {esc(v.procedure_name)} · {esc(v.list_id)} · {v.kind} · state [bold]{v.state}[/]"
+    )
+    out.print(
+        esc(
+            f"{v.handler} / {v.flow} · opened {v.opened_on}"
+            + (f" · follows {v.follows}" if v.follows else "")
+            + (f" · from {v.parent}" if v.parent else "")
+        )
     )
     if v.valid_until:
         mark = (
@@ -265,9 +190,11 @@ def _print_view(reg: Register, key: str, as_of: dt.date | None = None) -> None:
         out.print(f"valid {v.valid_from} → {v.valid_until}{mark}")
     for step, day, outcome, export in v.steps:
         out.print(
-            f"  ✓ {day}  {step}"
-            + (f" ({outcome})" if outcome else "")
-            + (f" for export #{export}" if export else "")
+            esc(
+                f"  ✓ {day}  {step}"
+                + (f" ({outcome})" if outcome else "")
+                + (f" for export #{export}" if export else "")
+            )
         )
     for f in v.filings:
         items = ", ".join(f"{i['id']} [{i['category']}]" for i in f["items"])
@@ -282,7 +209,7 @@ def _print_view(reg: Register, key: str, as_of: dt.date | None = None) -> None:
         for col in ("", "due", "who", "what"):
             table.add_column(col)
         for r in v.deadlines:
-            table.add_row(status_badge(r), date_cell(r.due_on, r.provisional), r.actor, esc(r.title))
+            table.add_row(status_badge(r), date_cell(r.due_on, r.provisional), esc(r.actor), esc(r.title))
         out.print(table)
     for n in v.next_steps:
         out.print(f"  → next: {esc(n)}")
@@ -381,7 +308,9 @@ def record_export(
         recipient_country=country,
     )
     out = console()
-    out.print(f"export #{res.export_id} recorded" + (f" under {res.proceeding}" if res.proceeding else ""))
+    out.print(
+        escape(f"export #{res.export_id} recorded" + (f" under {res.proceeding}" if res.proceeding else ""))
+    )
     for r in res.deadlines:
         out.print(f"  due {date_cell(r.due_on, r.provisional)}: {escape(r.title)}")
     for issue in res.inconsistencies:
@@ -425,7 +354,7 @@ def change(
     for r in result.reasons:
         table.add_row(
             "[red]material[/]" if r.material else "[green]minor[/]",
-            r.trigger,
+            escape(r.trigger),
             escape(str(r.before)),
             escape(str(r.after)),
             escape(r.why),
@@ -433,9 +362,9 @@ def change(
         )
     out.print(table)
     if new_key and new_key != key:
-        out.print(f"opened fresh application [bold]{new_key}[/] (follows {key})")
+        out.print(f"opened fresh application [bold]{escape(new_key)}[/] (follows {escape(key)})")
     elif new_key:
-        out.print(f"simplified change registered on {key}")
+        out.print(f"simplified change registered on {escape(key)}")
 
 
 @filings_app.command("renew")
@@ -450,7 +379,7 @@ def renew(
     """Apply for renewal (or extension) within the window before expiry."""
     reg = open_register(db, lists, calendars, actor)
     new = reg.renew(key, parse_date(on, "date"))
-    console().print(f"renewal application [bold]{new}[/] opened for {key}")
+    console().print(f"renewal application [bold]{escape(new)}[/] opened for {escape(key)}")
     _print_view(reg, new)
 
 
@@ -488,7 +417,7 @@ def incident_reported(
     """Record that an incident was reported."""
     reg = open_register(db, None, None, actor)
     reg.report_incident(incident_id, parse_date(on, "date"))
-    console().print(f"incident #{incident_id} reported on {on}")
+    console().print(escape(f"incident #{incident_id} reported on {on}"))
 
 
 @filings_app.command("audit")

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date, today
+from ftzlist.commands.common import AsOfOption, ListsOption, as_of_day, console, escape, group, law
 
-lists_app = typer.Typer(help="Bundled list versions: dates, coverage, items.", no_args_is_help=False)
+lists_app = group("lists", help="Bundled list versions: dates, coverage, items.")
 
 
 def register(app: typer.Typer) -> None:
@@ -21,32 +21,34 @@ def lists_overview(ctx: typer.Context, lists: ListsOption = None, as_of: AsOfOpt
     checked against its sources for 12 months, or superseded by a newer edition."""
     if ctx.invoked_subcommand is not None:
         return
-
-    from rich.markup import escape
-    from rich.table import Table
-
     from ftzlist.authoring.currency import reminders
+    from ftzlist.render.output import table
 
-    day = parse_date(as_of) if as_of else today()
+    day = as_of_day(as_of)
     the_law = law(lists)
-    table = Table(title="ftzlist lists")
-    for col in ("id", "kind", "zone", "in force", "items", "coverage", "checked", "status"):
-        table.add_column(col, no_wrap=col in ("id", "in force", "checked"))
+    rows = []
     for lf in the_law.lists:
         until = lf.effective_to.isoformat() if lf.effective_to else "…"
         cov = "complete" if lf.coverage.complete else f"partial ({len(lf.coverage.missing)} parts missing)"
-        table.add_row(
-            lf.id,
-            lf.kind,
-            lf.scope.zone or "national",
-            f"{lf.effective_from} → {until}",
-            str(len(lf.items)),
-            cov,
-            str(lf.last_checked_on or "—"),
-            lf.status,
+        rows.append(
+            [
+                lf.id,
+                lf.kind,
+                lf.scope.zone or "national",
+                f"{lf.effective_from} → {until}",
+                str(len(lf.items)),
+                cov,
+                str(lf.last_checked_on or "—"),
+                lf.status,
+            ]
         )
     out = console()
-    out.print(table)
+    table(
+        out,
+        ["id", "kind", "zone", "in force", "items", "coverage", "checked", "status"],
+        rows,
+        title="ftzlist lists",
+    )
     in_use = {lf.id for lf in the_law.lists.in_force(day)}
     notes = reminders(the_law.lists, in_use, day)
     if notes:
@@ -60,30 +62,34 @@ def show(
     list_id: Annotated[str, typer.Argument(help="List id, e.g. fujian-ftz-2025.")], lists: ListsOption = None
 ) -> None:
     """One list: metadata, sectors, items with their bands and citations, procedures, coverage."""
-    from rich.table import Table
+    from ftzlist.render.output import table
 
     the_law = law(lists)
     lf = the_law.lists.get(list_id)
     out = console()
-    out.print(f"[bold]{lf.title.zh}[/bold]\n{lf.title.en}")
+    e = escape  # list files may come from users (--lists): their text is never markup
+    out.print(f"[bold]{e(lf.title.zh)}[/bold]\n{e(lf.title.en)}")
     out.print(
-        f"id {lf.id} · family {lf.family} · {lf.kind} · in force {lf.effective_from} → {lf.effective_to or '…'}"
+        e(
+            f"id {lf.id} · family {lf.family} · {lf.kind} · in force {lf.effective_from} → {lf.effective_to or '…'}"
+        )
     )
-    out.print("issuers: " + "; ".join(f"{i.zh} ({i.en})" for i in lf.issuers))
+    out.print(e("issuers: " + "; ".join(f"{i.zh} ({i.en})" for i in lf.issuers)))
     out.print(f"sha256 {the_law.lists.sha256[lf.id]}")
     out.print(f"last checked against its sources: {lf.last_checked_on or 'not recorded'}")
     if lf.scope.zone:
         out.print(
-            f"binds: {lf.scope.description.en} — zone {lf.scope.zone}, areas {', '.join(lf.scope.areas or ['all'])}"
+            e(
+                f"binds: {lf.scope.description.en} — zone {lf.scope.zone}, areas {', '.join(lf.scope.areas or ['all'])}"
+            )
         )
     for s in lf.sectors:
         types = ", ".join(s.enterprise_types or ["all types"])
         out.print(
-            f"sector [bold]{s.sector}[/bold]: {types}" + "".join(f"\n  excludes: {x.en}" for x in s.excludes)
+            f"sector [bold]{e(s.sector)}[/bold]: {e(types)}"
+            + "".join(f"\n  excludes: {e(x.en)}" for x in s.excludes)
         )
-    table = Table(title="items", show_lines=False)
-    for col in ("id", "level", "pathway", "conditions", "persons", "citation", "status"):
-        table.add_column(col, overflow="fold")
+    rows = []
     for it in lf.items:
         cond = []
         for name in (
@@ -101,22 +107,24 @@ def show(
                 cond.append(f"{name}={v}")
         if it.catch_all:
             cond.append("catch-all")
-        table.add_row(
-            it.id,
-            it.level,
-            it.pathway.value,
-            "\n".join(cond),
-            str(it.persons or ""),
-            str(it.citation),
-            it.status,
+        rows.append(
+            [
+                it.id,
+                it.level,
+                it.pathway.value,
+                "\n".join(cond),
+                str(it.persons or ""),
+                str(it.citation),
+                it.status,
+            ]
         )
-    out.print(table)
+    table(out, ["id", "level", "pathway", "conditions", "persons", "citation", "status"], rows, title="items")
     for p in lf.procedures:
         steps = " → ".join(
             f"{s.id}" + (f" (≤{s.working_days} WD)" if s.working_days else "") for s in p.steps
         )
-        out.print(f"procedure [bold]{p.id}[/bold] ({p.model}): {steps}")
+        out.print(f"procedure [bold]{e(p.id)}[/bold] ({e(p.model)}): {e(steps)}")
     cov = "complete" if lf.coverage.complete else "partial"
     out.print(
-        f"coverage: {cov}" + "".join(f"\n  missing {m.id}: {m.description}" for m in lf.coverage.missing)
+        e(f"coverage: {cov}" + "".join(f"\n  missing {m.id}: {m.description}" for m in lf.coverage.missing))
     )

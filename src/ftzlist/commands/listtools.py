@@ -10,9 +10,19 @@ from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import AsOfOption, ListsOption, console, law, parse_date, today
-from ftzlist.commands.filings import DbOption
-from ftzlist.commands.lists import lists_app
+from ftzlist.commands.common import (
+    AsOfOption,
+    DbOption,
+    ForceOption,
+    ListsOption,
+    as_of_day,
+    console,
+    escape,
+    group,
+    law,
+    output_path,
+    write_text,
+)
 from ftzlist.errors import EXIT_INVALID, EXIT_OK, InputError
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
@@ -23,6 +33,9 @@ EXIT_CASES_FAILED = 1
 def _v(value: object) -> object:
     """Bilingual text reads as its English side in the terminal (JSON keeps both)."""
     return value.get("en", value) if isinstance(value, dict) and "en" in value else value
+
+
+lists_app = group("lists")
 
 
 def register(app: typer.Typer) -> None:
@@ -135,20 +148,21 @@ def impact_cmd(
     if len(decls) != 1:
         raise InputError("expected one declaration file (or --register for the filed flows of the register)")
     decl = decls[0]
-    day = parse_date(as_of) if as_of else (decl.as_of or today())
+    day = as_of_day(as_of, decl.as_of)
     result = impact(list_arg(old, lists), list_arg(new, lists), decl, the_law, day)
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
         raise typer.Exit(EXIT_OK)
     out = console()
-    out.print(f"[bold]{result.old_id} → {result.new_id}[/bold] for {decl.handler.name}, as of {day}")
+    e = escape  # declaration and list text is never markup
+    out.print(f"[bold]{e(result.old_id)} → {e(result.new_id)}[/bold] for {e(decl.handler.name)}, as of {day}")
     for n in result.notes:
-        out.print(f"  [dim]note: {n}[/dim]")
+        out.print(f"  [dim]note: {e(n)}[/dim]")
     for f in result.flows:
         mark = "·" if f.change == "unchanged" else "▶"
-        out.print(f"  {mark} {f.flow_id}: {f.old.value} → {f.new.value} ({f.change})")
+        out.print(e(f"  {mark} {f.flow_id}: {f.old.value} → {f.new.value} ({f.change})"))
         if f.change != "unchanged" or f.old_rules != f.new_rules:
-            out.print(f"      rules {', '.join(f.old_rules) or '—'} → {', '.join(f.new_rules) or '—'}")
+            out.print(e(f"      rules {', '.join(f.old_rules) or '—'} → {', '.join(f.new_rules) or '—'}"))
     out.print(f"{len(result.changed)} of {len(result.flows)} flow(s) change pathway")
     raise typer.Exit(EXIT_OK)
 
@@ -164,12 +178,12 @@ LIST_CHANGE = {
 def _register_impact(old, new, decls, db, as_of, as_json, lists) -> None:
     from rich.markup import escape
 
-    from ftzlist.commands.filings import open_register
+    from ftzlist.commands.common import open_register
     from ftzlist.listdiff.registered import filed_flows, register_impact
 
     the_law = law(lists)
     a, b = list_arg(old, lists), list_arg(new, lists)
-    day = parse_date(as_of) if as_of else today()
+    day = as_of_day(as_of)
     reg = open_register(db, lists)
     try:
         filed = filed_flows(reg.engine, a[0].id)
@@ -221,6 +235,7 @@ def new_cmd(
     out_path: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write here (default: stdout).")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """A skeleton list file to fill in; `lists validate` rejects it until every TODO is replaced."""
     from ftzlist.authoring import skeleton
@@ -231,10 +246,11 @@ def new_cmd(
     if out_path is None:
         sys.stdout.write(text)
     else:
-        if out_path.exists():
-            raise InputError("exists; not overwritten", where=str(out_path))
-        out_path.write_text(text, encoding="utf-8")
-        console(stderr=True).print(f"wrote {out_path}; next: ftzlist lists validate {out_path}")
+        out_path = output_path(out_path, force=force, what="list file")
+        write_text(out_path, text)
+        console(stderr=True).print(
+            f"wrote {escape(out_path)}; next: ftzlist lists validate {escape(out_path)}"
+        )
     raise typer.Exit(EXIT_OK)
 
 

@@ -98,7 +98,7 @@ def pack(
 
         extract = None
         if db is not None and handler is not None:
-            from ftzlist.commands.filings import open_register
+            from ftzlist.commands.common import open_register
             from ftzlist.filings.verify import verify
 
             reg = open_register(db)

@@ -170,7 +170,7 @@ def report(
 def register_calendar(db: str | None, handler: str, day: dt.date) -> list[CalendarEntry]:
     """The handler's open deadlines in the register (its proceedings' steps, renewals, expiries,
     incident reports), as on `day`: the report's filing calendar, with each row's owner."""
-    from ftzlist.commands.filings import open_register
+    from ftzlist.commands.common import open_register
     from ftzlist.reports.model import CalendarEntry
 
     reg = open_register(db)

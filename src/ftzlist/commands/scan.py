@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
+import shutil
 import sys
-from enum import StrEnum
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import ListsOption, console, parse_date
+from ftzlist.commands.common import (
+    ForceOption,
+    ListsOption,
+    as_of_day,
+    console,
+    escape,
+    format_option,
+    output_path,
+    write_text,
+)
 from ftzlist.errors import InputError
-
-
-class ScanFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 def register(app: typer.Typer) -> None:
@@ -27,7 +33,8 @@ def scan(
     target: Annotated[
         str,
         typer.Argument(
-            help="A CSV, Parquet, JSONL or XLSX file, or a database URL (postgresql://user@host/db).",
+            help="A CSV, Parquet, JSONL or XLSX file, a database URL (postgresql://user@host/db), or - "
+            "for CSV on standard input.",
             show_default=False,
         ),
     ],
@@ -54,7 +61,7 @@ def scan(
         str | None,
         typer.Option(
             "--as-of",
-            help="Assessment date YYYY-MM-DD: minors are counted as of it (default today).",
+            help="Assessment date YYYY-MM-DD: minors are counted as of it (default today in China Standard Time).",
             show_default=False,
         ),
     ] = None,
@@ -66,9 +73,7 @@ def scan(
             show_default=False,
         ),
     ] = None,
-    fmt: Annotated[
-        ScanFormat, typer.Option("--format", "-f", help="Output format; json is the stable interface.")
-    ] = ScanFormat.table,
+    fmt: format_option("table", "json") = "table",  # type: ignore[valid-type]
     lists: ListsOption = None,
     memory_limit: Annotated[
         str,
@@ -76,41 +81,57 @@ def scan(
             "--memory-limit", help="Memory for the distinct-person state (beyond it: hashes spill to disk)."
         ),
     ] = "384MB",
+    force: ForceOption = False,
 ) -> None:
     """Scan a table: per column, the kinds of personal information found, with evidence (masked
     examples), confidence, taxonomy category and sensitivity; distinct persons per identifier column
     and minors under 14. No raw value is ever printed."""
     from ftzlist.discovery.draft import draft_declaration
-    from ftzlist.discovery.readers import open_source
+    from ftzlist.discovery.readers import is_url, open_source
     from ftzlist.discovery.scanner import ScanOptions
     from ftzlist.discovery.scanner import scan as run_scan
+    from ftzlist.identifiers.masking import safe_url
 
-    day = parse_date(as_of) if as_of else dt.date.today()
+    day = as_of_day(as_of)
+    if draft is not None:  # checked before the scan: never the scanned file, never replaced silently
+        draft = output_path(
+            draft, inputs=[] if is_url(target) else [target], force=force, what="draft declaration"
+        )
     options = ScanOptions(as_of=day, sample=sample, seed=seed, memory_limit=memory_limit)
     try:
-        with open_source(target, table=table, encoding=encoding) as source:
+        with _local(target) as path, open_source(path, table=table, encoding=encoding) as source:
             report = run_scan(source, options)
     except InputError:
         raise
     except Exception as exc:  # a library's message may quote a cell: keep only the error's type
-        from ftzlist.discovery.readers import is_url, safe_url
-
         where = safe_url(target) if is_url(target) else target
         raise InputError(f"the scan failed ({type(exc).__name__}); no data is shown", where=where) from None
+    if target == "-":
+        report = report.model_copy(update={"source": "<stdin>"})
     report = _with_list_matches(report, lists)
     if draft is not None:
-        try:
-            draft.write_text(draft_declaration(report), encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot write the draft ({exc.strerror})", where=str(draft)) from None
-    if fmt == ScanFormat.json:
+        write_text(draft, draft_declaration(report))
+    if fmt == "json":
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
         _render(report)
     if draft is not None:
         console(stderr=True).print(
-            f"draft declaration written to {draft}: every item is marked `suggested: true` until reviewed"
+            f"draft declaration written to {escape(draft)}: every item is marked `suggested: true` until reviewed"
         )
+
+
+@contextlib.contextmanager
+def _local(target: str) -> Iterator[str]:
+    """`target` itself, or for `-` a private temporary CSV copy of standard input (removed after)."""
+    if target != "-":
+        yield target
+        return
+    with tempfile.TemporaryDirectory(prefix="ftzlist-scan-") as tmp:
+        path = Path(tmp) / "stdin.csv"
+        with path.open("wb") as fh:
+            shutil.copyfileobj(sys.stdin.buffer, fh)
+        yield str(path)
 
 
 def _with_list_matches(report, lists):  # type: ignore[no-untyped-def]
@@ -129,9 +150,11 @@ def _with_list_matches(report, lists):  # type: ignore[no-untyped-def]
 
 
 def _render(report) -> None:  # type: ignore[no-untyped-def]
-    from rich.markup import escape
-    from rich.table import Table
+    """Findings and person facts as tables (records off a terminal or where a table would cut a
+    value); every value is plain text (no markup, no emoji codes such as ":phone:")."""
     from rich.text import Text
+
+    from ftzlist.render.output import table
 
     out = console()
     scope = (
@@ -139,13 +162,11 @@ def _render(report) -> None:  # type: ignore[no-untyped-def]
         if report.sample is not None and report.rows_total > report.rows_scanned
         else f"{report.rows_scanned} rows"
     )
-    title = f"ftzlist scan · {escape(report.source)}" + (f" · {escape(report.table)}" if report.table else "")
-    t = Table(title=f"{title} · {scope} · as of {report.as_of}")
-    for col in ("column", "kind", "category", "sensitive", "confidence", "evidence", "examples (masked)"):
-        t.add_column(col, overflow="fold")
+    title = f"ftzlist scan · {report.source}" + (f" · {report.table}" if report.table else "")
+    rows = []
     for col in report.columns:
         if not col.findings:
-            t.add_row(Text(col.name), "[dim]—[/dim]", "", "", "", f"{col.non_empty} values", "")
+            rows.append([col.name, Text("—", style="dim"), "", "", "", f"{col.non_empty} values", ""])
             continue
         for i, f in enumerate(col.findings):
             ev = f.evidence[0]
@@ -157,44 +178,45 @@ def _render(report) -> None:  # type: ignore[no-untyped-def]
             if len(f.evidence) > 1:
                 how += " + column name"
             sens = (
-                f"[red]yes[/red] ({f.sensitive_ground})"
+                Text.assemble(("yes", "red"), f" ({f.sensitive_ground})")
                 if f.sensitive
                 else ("no" if f.personal else "not PI")
             )
-            t.add_row(
-                Text(col.name) if i == 0 else "",
-                Text(f.kind + (" (in text)" if f.embedded else "")),
-                Text(f.category),
-                sens,
-                f"{f.confidence:.2f}",
-                Text(how),  # plain text: no markup, no emoji codes (":phone:")
-                Text(", ".join(ev.examples)),
+            rows.append(
+                [
+                    col.name if i == 0 else "",
+                    f.kind + (" (in text)" if f.embedded else ""),
+                    f.category,
+                    sens,
+                    f"{f.confidence:.2f}",
+                    how,
+                    ", ".join(ev.examples),
+                ]
             )
-    out.print(t)
+    heads = ["column", "kind", "category", "sensitive", "confidence", "evidence", "examples (masked)"]
+    table(out, heads, rows, title=f"{title} · {scope} · as of {report.as_of}")
+    for note in report.notes:
+        out.print(Text(f"note: {note}", style="yellow"), soft_wrap=not out.is_terminal)
     if report.list_matches:
-        out.print("[bold]list items naming these categories[/bold] (in force on the assessment date):")
+        out.print(
+            Text.assemble(
+                ("list items naming these categories", "bold"), " (in force on the assessment date):"
+            )
+        )
         for cat, hits in report.list_matches.items():
-            out.print(f"  {cat}: {', '.join(hits)}")
+            out.print(Text(f"  {cat}: {', '.join(hits)}"), soft_wrap=not out.is_terminal)
     if report.persons:
-        p = Table(title="persons (distinct normalised identifiers)")
-        for col in (
-            "column",
-            "identifier",
-            "strength",
-            "values",
-            "distinct persons",
-            "minors under 14",
-            "scope",
-        ):
-            p.add_column(col)
-        for f in report.persons:
-            p.add_row(
-                Text(f.column),
+        heads = ["column", "identifier", "strength", "values", "distinct persons", "minors under 14", "scope"]
+        rows = [
+            [
+                f.column,
                 f.kind,
                 f.strength,
                 str(f.identifiers),
                 str(f.distinct_persons),
                 "" if f.minors_under_14 is None else str(f.minors_under_14),
                 f.scope,
-            )
-        out.print(p)
+            ]
+            for f in report.persons
+        ]
+        table(out, heads, rows, title="persons (distinct normalised identifiers)")

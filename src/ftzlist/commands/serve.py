@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import ListsOption
-from ftzlist.commands.filings import CalendarsOption, DbOption
+from ftzlist.commands.common import CalendarsOption, DbOption, ListsOption
 
 
 def register(app: typer.Typer) -> None:
@@ -27,8 +26,8 @@ def web_settings(
     max_upload_mb: int = 20,
 ):
     """Settings from the CLI's options and environment (FTZLIST_DB, FTZLIST_HASH_KEY)."""
+    from ftzlist.commands.common import calendar_dirs, data_dir, db_url
     from ftzlist.commands.count import KEY_ENV, read_key
-    from ftzlist.commands.filings import calendar_dirs, data_dir, db_url
     from ftzlist.web.settings import MiB, WebSettings
 
     key = read_key(hash_key_file) if (hash_key_file or os.environ.get(KEY_ENV)) else None

@@ -1,17 +1,30 @@
-"""Markdown rendering of a DecisionSet (for tickets, wikis and pull requests)."""
+"""Markdown rendering of a DecisionSet (for tickets, wikis and pull requests).
+
+Text from a declaration or a list goes through `md`: a `|` cannot end a table cell, a line break
+cannot end a row, `<`/`>` cannot open HTML, and `*`, `_`, backticks and brackets are text."""
 
 from __future__ import annotations
+
+import re
 
 from ftzlist.render.labels import OUTCOME_MARK, PATHWAY_LABEL
 from ftzlist.schema.decision import DecisionSet
 
+_SPECIAL = re.compile(r"([\\`*_\[\]|<>#])")
+
+
+def md(value: object) -> str:
+    """`value` as literal Markdown text on one line."""
+    text = _SPECIAL.sub(r"\\\1", str(value))
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
 
 def render(ds: DecisionSet, explain: bool = False) -> str:
     out = [
-        f"# {ds.handler} — cross-border data assessment as of {ds.as_of}",
+        f"# {md(ds.handler)} — cross-border data assessment as of {ds.as_of}",
         "",
-        "Lists: " + ", ".join(f"`{r.id}` (sha256 `{r.sha256[:12]}`)" for r in ds.lists),
-        f"Input sha256 `{ds.input_sha256[:16]}` · {ds.engine_version}",
+        "Lists: " + ", ".join(f"{md(r.id)} (sha256 `{r.sha256[:12]}`)" for r in ds.lists),
+        f"Input sha256 `{ds.input_sha256[:16]}` · {md(ds.engine_version)}",
         "",
         "| flow | scenario | pathway | headroom | missing |",
         "|---|---|---|---|---|",
@@ -20,22 +33,22 @@ def render(ds: DecisionSet, explain: bool = False) -> str:
         path = PATHWAY_LABEL[fd.pathway] + (
             f" (at least {PATHWAY_LABEL[fd.lower_bound]})" if fd.lower_bound else ""
         )
-        head = "<br>".join(h.label for h in fd.headroom)
-        miss = "<br>".join(f"{m.field}: {m.why}" for m in fd.missing)
-        out.append(f"| {fd.flow_id} | {fd.scenario or '—'} | **{path}** | {head} | {miss} |")
+        head = "<br>".join(md(h.label) for h in fd.headroom)
+        miss = "<br>".join(f"{md(m.field)}: {md(m.why)}" for m in fd.missing)
+        out.append(f"| {md(fd.flow_id)} | {md(fd.scenario or '—')} | **{path}** | {head} | {miss} |")
     for fd in ds.flows:
-        out += ["", f"## Flow `{fd.flow_id}` — {PATHWAY_LABEL[fd.pathway]}", ""]
+        out += ["", f"## Flow {md(fd.flow_id)} — {PATHWAY_LABEL[fd.pathway]}", ""]
         if fd.obligations:
             out.append("Obligations:")
-            out += [f"- {o.text.en} / {o.text.zh} ({o.citation})" for o in fd.obligations]
+            out += [f"- {md(o.text.en)} / {md(o.text.zh)} ({md(o.citation)})" for o in fd.obligations]
         for w in fd.warnings:
-            out.append(f"> note: {w}")
+            out.append(f"> note: {md(w)}")
         for c in fd.conflicts:
-            out.append(f"> conflict: {', '.join(c.rules)} — {c.resolution}")
+            out.append(f"> conflict: {md(', '.join(c.rules))} — {md(c.resolution)}")
         if explain:
             out += ["", "| | rule | citation | data | reason |", "|---|---|---|---|---|"]
             out += [
-                f"| {OUTCOME_MARK[c.outcome]} | `{c.rule_id}` | {c.citation} | {c.data_item} | {c.reason} |"
+                f"| {OUTCOME_MARK[c.outcome]} | {md(c.rule_id)} | {md(c.citation)} | {md(c.data_item)} | {md(c.reason)} |"
                 for c in fd.checks
             ]
     return "\n".join(out) + "\n"

@@ -63,9 +63,9 @@ def _columns(columns: Sequence[Column | str]) -> list[Column]:
 def _build(columns: list[Column], rows: list[list[Text]], title: str | None, options: dict[str, Any]) -> Any:
     from rich.table import Table
 
-    t = Table(title=title, **options)
+    t = Table(title=_text(title) if title is not None else None, **options)
     for c in columns:
-        t.add_column(c.header, justify=c.justify, no_wrap=c.no_wrap, style=c.style, overflow="fold")  # type: ignore[arg-type]
+        t.add_column(_text(c.header), justify=c.justify, no_wrap=c.no_wrap, style=c.style, overflow="fold")  # type: ignore[arg-type]
     for row in rows:
         t.add_row(*row)
     return t

@@ -1,4 +1,7 @@
-"""Rich rendering of a DecisionSet for the terminal."""
+"""Rich rendering of a DecisionSet for the terminal.
+
+Every value that comes from a declaration or a list file (handler, flow, scenario, reasons, facts)
+goes through `escape` or into a `Text`, so `acme[/x]` is printed, not read as markup."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from ftzlist.render.labels import OUTCOME_MARK, PATHWAY_LABEL, PATHWAY_STYLE
+from ftzlist.render.output import escape as e
 from ftzlist.schema.decision import DecisionSet, FlowDecision
 
 
@@ -20,9 +24,9 @@ def pathway_text(fd: FlowDecision) -> Text:
 
 
 def render(ds: DecisionSet, explain: bool = False) -> RenderableType:
-    lists = ", ".join(f"{r.id} [dim]{r.sha256[:10]}[/dim]" for r in ds.lists)
+    lists = ", ".join(f"{e(r.id)} [dim]{r.sha256[:10]}[/dim]" for r in ds.lists)
     head = Panel(
-        f"[bold]{ds.handler}[/bold]  as of {ds.as_of}\nlists: {lists}\n[dim]input {ds.input_sha256[:16]} · {ds.engine_version}[/dim]",
+        f"[bold]{e(ds.handler)}[/bold]  as of {ds.as_of}\nlists: {lists}\n[dim]input {ds.input_sha256[:16]} · {e(ds.engine_version)}[/dim]",
         title="ftzlist assess",
         expand=False,
     )
@@ -30,10 +34,10 @@ def render(ds: DecisionSet, explain: bool = False) -> RenderableType:
     for col in ("flow", "pathway", "headroom", "missing / notes"):
         table.add_column(col, overflow="fold")
     for fd in ds.flows:
-        headroom = "\n".join(h.label for h in fd.headroom)
-        notes = [f"[cyan]missing[/cyan] {m.field}: {m.why}" for m in fd.missing]
-        notes += [f"[red]conflict[/red] {', '.join(c.rules)}: {c.resolution}" for c in fd.conflicts]
-        notes += [f"[yellow]note[/yellow] {w}" for w in fd.warnings]
+        headroom = Text("\n".join(str(h.label) for h in fd.headroom))
+        notes = [f"[cyan]missing[/cyan] {e(m.field)}: {e(m.why)}" for m in fd.missing]
+        notes += [f"[red]conflict[/red] {e(', '.join(c.rules))}: {e(c.resolution)}" for c in fd.conflicts]
+        notes += [f"[yellow]note[/yellow] {e(w)}" for w in fd.warnings]
         flow = Text(fd.flow_id, style="bold")
         flow.append(f"\n{fd.scenario or ''}", style="dim")
         table.add_row(flow, pathway_text(fd), headroom, "\n".join(notes))
@@ -43,7 +47,7 @@ def render(ds: DecisionSet, explain: bool = False) -> RenderableType:
         f"{_n(totals.persons_sensitive)} sensitive → {PATHWAY_LABEL[totals.pathway]}"
     )
     if totals.excluded_exempt_flows:
-        foot += f" (exempt flows not counted: {', '.join(totals.excluded_exempt_flows)})"
+        foot += f" (exempt flows not counted: {', '.join(totals.excluded_exempt_flows)})"  # a Text: no markup
     parts: list[RenderableType] = [head, table, Text(foot, style="dim"), _obligations(ds)]
     if explain:
         parts.extend(_explain(fd) for fd in ds.flows)
@@ -55,7 +59,7 @@ def _obligations(ds: DecisionSet) -> Tree:
     for fd in ds.flows:
         branch = tree.add(Text.assemble(f"{fd.flow_id} ", pathway_text(fd)))
         for o in fd.obligations:
-            branch.add(f"{o.text.en} / {o.text.zh} [dim]({o.citation})[/dim]")
+            branch.add(f"{e(o.text.en)} / {e(o.text.zh)} [dim]({e(o.citation)})[/dim]")
     return tree
 
 
@@ -67,7 +71,7 @@ def _explain(fd: FlowDecision) -> Tree:
     tree = Tree(Text.assemble(f"flow {fd.flow_id}: ", pathway_text(fd)))
     for item in fd.items:
         branch = tree.add(
-            f"{item.data_item} [dim]{item.category}[/dim] → {PATHWAY_LABEL[item.pathway]} (regime {item.regime})"
+            f"{e(item.data_item)} [dim]{e(item.category)}[/dim] → {PATHWAY_LABEL[item.pathway]} (regime {e(item.regime)})"
         )
         for c in fd.checks:
             if c.data_item != item.data_item:
