@@ -60,6 +60,7 @@ __all__ = [
     "format_option",
     "group",
     "law",
+    "list_arg",
     "open_register",
     "output_path",
     "outputs_for",
@@ -322,6 +323,18 @@ def group(name: str, help: str | None = None) -> typer.Typer:
     elif help and not _GROUPS[name].info.help:
         _GROUPS[name].info.help = help
     return _GROUPS[name]
+
+
+def list_arg(value: str, extra: list[Path] | None) -> tuple:
+    """A list given by file path or by the id of a bundled (or --lists) list: (list file, sha256)."""
+    from ftzlist.loader import load_list_file
+
+    p = Path(value)
+    if p.suffix in (".yaml", ".yml", ".json") or p.exists():
+        return load_list_file(p)
+    the_law = law(extra)
+    lf = the_law.lists.get(value)
+    return lf, the_law.lists.sha256[lf.id]
 
 
 # --- the register -------------------------------------------------------------------------------------

@@ -14,14 +14,17 @@ from ftzlist.commands.common import (
     ForceOption,
     ListsOption,
     console,
+    group,
     law,
+    list_arg,
     output_path,
     parse_date,
     today,
     write_text,
 )
-from ftzlist.commands.lists import lists_app
 from ftzlist.errors import EXIT_INVALID, EXIT_OK, InputError
+
+lists_app = group("lists")
 
 
 def register(app: typer.Typer) -> None:
@@ -128,7 +131,6 @@ def import_cmd(
     from ftzlist.authoring.importer import Options, import_document
     from ftzlist.authoring.tables import read_document
     from ftzlist.authoring.terms import Lexicon, TermMap
-    from ftzlist.commands.listtools import list_arg
     from ftzlist.loader import check_list
 
     if status not in ("V", "V2", "U", "C"):
@@ -347,7 +349,6 @@ def export_cmd(
     so `ftzlist lists import` of the export gives the same list."""
     from ftzlist.authoring.export import write_docx, write_xlsx
     from ftzlist.commands.common import replacing
-    from ftzlist.commands.listtools import list_arg
 
     if fmt not in ("xlsx", "docx"):
         raise InputError(f"--format: expected xlsx or docx, got '{fmt}'")

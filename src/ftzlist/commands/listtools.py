@@ -20,6 +20,7 @@ from ftzlist.commands.common import (
     escape,
     group,
     law,
+    list_arg,
     output_path,
     write_text,
 )
@@ -40,18 +41,6 @@ lists_app = group("lists")
 
 def register(app: typer.Typer) -> None:
     """The commands attach to `lists_app` at import; nothing to add to the root app."""
-
-
-def list_arg(value: str, extra: list[Path] | None) -> tuple:
-    """A list given by file path or by the id of a bundled (or --lists) list."""
-    from ftzlist.loader import load_list_file
-
-    p = Path(value)
-    if p.suffix in (".yaml", ".yml", ".json") or p.exists():
-        return load_list_file(p)
-    the_law = law(extra)
-    lf = the_law.lists.get(value)
-    return lf, the_law.lists.sha256[lf.id]
 
 
 @lists_app.command("diff")

@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _from_register(db: str | None, handler: str) -> list[HandlerSnapshot]:
-    from ftzlist.commands.filings import open_register
+    from ftzlist.commands.common import open_register
     from ftzlist.snapshots.diff import from_register
 
     reg = open_register(db)
