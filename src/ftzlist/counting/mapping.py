@@ -33,12 +33,18 @@ Example::
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from ftzlist.identifiers.kinds import KINDS, Kind
 from ftzlist.schema.common import Id, Strict
 from ftzlist.schema.declaration import SensitivityOverride
+
+ColumnName = Annotated[
+    str, StringConstraints(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$")
+]
+"""A column of the log as its header names it: not empty or blank, no control characters."""
 
 MAX_IDENTIFIER_COLUMNS = 30
 """Each identifier column has two bits of a 64-bit row flag (valid / invalid value present)."""
@@ -47,7 +53,7 @@ MAX_IDENTIFIER_COLUMNS = 30
 class Column(Strict):
     """A value taken from a column (optionally recoded by `values`) or a constant `value`."""
 
-    column: str | None = None
+    column: ColumnName | None = None
     value: str | None = None
     values: dict[str, str | None] | None = Field(
         None,
@@ -65,8 +71,8 @@ class Column(Strict):
 
 class IdentifierColumn(Strict):
     kind: Kind
-    column: str
-    country_column: str | None = Field(None, description="Passport issuing country column.")
+    column: ColumnName
+    country_column: ColumnName | None = Field(None, description="Passport issuing country column.")
     country: str | None = Field(None, description="Passport issuing country for every row.")
     namespace: str = Field("", description="System that issued customer/device ids (scopes them).")
     link: bool | None = Field(None, description="Use for linking; default: strong kinds yes, weak kinds no.")

@@ -262,6 +262,12 @@ def _listed(values: list[tuple[str, int]]) -> str:
     return head + (f" and {len(values) - 10} more" if len(values) > 10 else "")
 
 
+def _logs(run: CountRun) -> str:
+    """The log files a message is about (the first three, and how many more)."""
+    names = [str(f.where) for f in run.files]
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
 def check_values(run: CountRun) -> None:
     """Refuse in-window values of a mapped sensitivity or exemption column that the mapping does
     not map: each decides on which axis a person counts, or whether they count at all."""
@@ -273,7 +279,7 @@ def check_values(run: CountRun) -> None:
                 f"the sensitivity column {shown(m.sensitivity.column)!r} holds values the mapping does not "
                 f"map: {_listed(bad)}. Map each under `sensitivity.values` to sensitive, non_sensitive, or "
                 "null (no claim: the category decides, and an open one counts on both axes)",
-                where="mapping: sensitivity",
+                where=f"{_logs(run)} (mapping: sensitivity)",
             )
     # with no rule every claimed ground is set apart, with an empty list none is: which ground a
     # row claims changes the count only when the rule sets some apart
@@ -286,7 +292,7 @@ def check_values(run: CountRun) -> None:
                 f"grounds of the lists in use: {_listed(bad)}. Map each under `exemption.values` to an "
                 f"exemption id or ground (known: {known}), or to null where the row claims none; whether "
                 "the row is counted depends on it",
-                where="mapping: exemption",
+                where=f"{_logs(run)} (mapping: exemption)",
             )
 
 

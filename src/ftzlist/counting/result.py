@@ -4,8 +4,15 @@ prefixes and column labels only."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+from ftzlist.identifiers.masking import label
+
+Label = Annotated[str, AfterValidator(label)]
+"""A flow, data-item, subject or category value read from a log: identifier-shaped values masked
+(a phone number in the flow column is still a phone number)."""
 
 
 class Axes(BaseModel):
@@ -19,10 +26,10 @@ class Axes(BaseModel):
 
 
 class Breakdown(BaseModel):
-    flow: str | None = None
-    data_item: str | None = None
-    subject: str | None = None
-    category: str | None = None
+    flow: Label | None = None
+    data_item: Label | None = None
+    subject: Label | None = None
+    category: Label | None = None
     rows: int = 0
     persons: Axes = Field(default_factory=Axes, description="Counted (not set apart).")
     exempt_rows: int = 0
@@ -42,8 +49,8 @@ class Crossing(BaseModel):
     sensitivity: str | None
     threshold: int
     items: list[str]
-    flow: str | None = Field(None, description="None: handler-wide.")
-    data_item: str | None = Field(None, description="Set for a flow's data item (the log's item column).")
+    flow: Label | None = Field(None, description="None: handler-wide.")
+    data_item: Label | None = Field(None, description="Set for a flow's data item (the log's item column).")
     count: int = Field(description="Persons counted up to as_of for this threshold's rows.")
     crossed_on: dt.date | None = None
     projected_on: dt.date | None = Field(None, description="At the year-to-date daily rate; None = no rate.")

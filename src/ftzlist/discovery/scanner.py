@@ -29,7 +29,7 @@ from ftzlist.discovery.findings import ColumnReport, Evidence, Finding, PersonFa
 from ftzlist.discovery.hints import hint_for
 from ftzlist.discovery.readers import Source
 from ftzlist.identifiers._fixed_width import contains_any
-from ftzlist.identifiers.masking import mask, redact, visible
+from ftzlist.identifiers.masking import label, mask
 
 EXAMPLES = 3
 
@@ -401,7 +401,7 @@ def _column_findings(tally: _ColumnTally, options: ScanOptions, vocab: object) -
 def column_label(name: str) -> str:
     """A column name as every output shows it: identifier-shaped parts masked (a file without a
     header row that was not recognised as one must not print its first row), controls visible."""
-    return visible(redact(name))
+    return label(name)
 
 
 def _person_facts(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ftzlist.errors import InputError
 from ftzlist.excel import layout as L
+from ftzlist.identifiers.masking import shown
 
 if TYPE_CHECKING:
     from ftzlist.loader import Law
@@ -44,7 +45,7 @@ class Where:
         from openpyxl.utils import get_column_letter
 
         letter = get_column_letter(self.column)
-        return f"sheet '{self.sheet}' cell {letter}{self.row} (row {self.row}, column {letter} '{self.key}')"
+        return f"sheet '{shown(self.sheet)}' cell {letter}{self.row} (row {self.row}, column {letter} '{self.key}')"
 
 
 class _Problems:
@@ -75,7 +76,7 @@ def read_inventory_full(path: Path, law: Law | None = None) -> Inventory:
         wb = load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises zipfile, KeyError or its own errors
         raise InputError(
-            f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", where=str(path)
+            f"not a readable .xlsx workbook ({type(exc).__name__}: {shown(exc, limit=200)})", where=str(path)
         ) from None
     law = law or load_law()
     p = _Problems(path)
@@ -83,7 +84,7 @@ def read_inventory_full(path: Path, law: Law | None = None) -> Inventory:
     for s in missing:
         p.add(
             f"sheet '{s}'",
-            f"missing (the workbook has: {', '.join(wb.sheetnames)}); start from `ftzlist template xlsx`",
+            f"missing (the workbook has: {', '.join(shown(n) for n in wb.sheetnames)}); start from `ftzlist template xlsx`",
         )
     cells: dict[tuple[Any, ...], Where] = {}
     handler = _read_handler(wb[L.HANDLER_SHEET], p, cells) if L.HANDLER_SHEET in wb.sheetnames else None
@@ -109,7 +110,7 @@ def read_inventory_full(path: Path, law: Law | None = None) -> Inventory:
         if fid is None:
             continue
         if fid in flow_rows:
-            p.add(f.where["flow_id"], f"flow id '{fid}' repeats (first on row {flow_rows[fid].row})")
+            p.add(f.where["flow_id"], f"flow id '{shown(fid)}' repeats (first on row {flow_rows[fid].row})")
             continue
         flow_rows[fid] = f
         by_flow[fid] = []
@@ -120,7 +121,7 @@ def read_inventory_full(path: Path, law: Law | None = None) -> Inventory:
         if fid not in flow_rows:
             p.add(
                 it.where["flow_id"],
-                f"no flow '{fid}' on sheet '{L.FLOWS_SHEET}'{_nearest(fid, flow_rows)}",
+                f"no flow '{shown(fid)}' on sheet '{L.FLOWS_SHEET}'{_nearest(fid, flow_rows)}",
             )
             continue
         by_flow[fid].append(it)
@@ -129,7 +130,7 @@ def read_inventory_full(path: Path, law: Law | None = None) -> Inventory:
         if not by_flow[fid]:
             p.add(
                 f.where["flow_id"],
-                f"flow '{fid}' has no rows on sheet '{L.ITEMS_SHEET}' (needs at least one)",
+                f"flow '{shown(fid)}' has no rows on sheet '{L.ITEMS_SHEET}' (needs at least one)",
             )
         if v.get("current_pathway"):
             current[fid] = v["current_pathway"]
@@ -187,7 +188,7 @@ def _read_handler(ws: Any, p: _Problems, cells: dict) -> _Row:
         r = found.get(key)
         if r is None:
             if col.required:
-                p.add(f"sheet '{ws.title}' column A", f"no row for field '{key}'")
+                p.add(f"sheet '{shown(ws.title)}' column A", f"no row for field '{key}'")
             continue
         where = Where(ws.title, r, 3, key)
         value = _cell(ws.cell(r, 3), col, where, p)
@@ -213,7 +214,7 @@ def _read_table(ws: Any, columns: list[L.Column], p: _Problems) -> list[_Row]:
     for col in columns:
         if col.required and col.key not in positions:
             p.add(
-                f"sheet '{ws.title}' row 1",
+                f"sheet '{shown(ws.title)}' row 1",
                 f"no column '{col.key}' ({col.zh}); headers must start with the field key",
             )
     rows: list[_Row] = []
@@ -242,7 +243,7 @@ def _cell(cell: Any, col: L.Column, where: Where, p: _Problems) -> Any:
     """A cell's value converted to the column's type; a problem (and None) when it does not fit."""
     v = cell.value
     if cell.data_type == "f":
-        p.add(where, f"is a formula ({v}); type the value itself")
+        p.add(where, f"is a formula ({shown(v)}); type the value itself")
         return None
     if _blank(v):
         return None
@@ -252,7 +253,7 @@ def _cell(cell: Any, col: L.Column, where: Where, p: _Problems) -> Any:
     try:
         if kind == "text":
             if isinstance(v, dt.datetime | dt.date | bool):
-                raise ValueError(f"expected text, got {type(v).__name__} {v}")
+                raise ValueError(f"expected text, got {type(v).__name__} {shown(v)}")
             if isinstance(v, float) and v.is_integer():
                 v = int(v)
             return str(v)
@@ -265,13 +266,15 @@ def _cell(cell: Any, col: L.Column, where: Where, p: _Problems) -> Any:
         if kind in ("id", "ids"):
             if not isinstance(v, str):
                 if isinstance(v, bool | dt.date) or not isinstance(v, int | float):
-                    raise ValueError(f"expected an id, got {v!r}")
+                    raise ValueError(f"expected an id, got {shown(repr(v))}")
                 v = str(int(v)) if float(v).is_integer() else str(v)
             ids = [L.choice_id(v)] if kind == "id" else [s.strip() for s in re.split(r"[;,；\n]+", v)]
             ids = [i for i in ids if i]
             for i in ids:
                 if not _ID.match(i):
-                    raise ValueError(f"'{i}' is not an id (lower-case words joined by '.', e.g. pharma.rnd)")
+                    raise ValueError(
+                        f"'{shown(i)}' is not an id (lower-case words joined by '.', e.g. pharma.rnd)"
+                    )
             return ids[0] if kind == "id" else ids
         if kind == "list":
             if not isinstance(v, str):
@@ -287,16 +290,16 @@ def _cell(cell: Any, col: L.Column, where: Where, p: _Problems) -> Any:
 
 def _int(v: Any) -> int:
     if isinstance(v, bool | dt.date):
-        raise ValueError(f"expected a whole number, got {v!r}")
+        raise ValueError(f"expected a whole number, got {shown(repr(v))}")
     if isinstance(v, int):
         return v
     if isinstance(v, float):
         if v.is_integer():
             return int(v)
-        raise ValueError(f"expected a whole number, got {v}")
+        raise ValueError(f"expected a whole number, got {shown(v)}")
     s = re.sub(r"[,\s_，]", "", str(v))
     if not re.fullmatch(r"\d+", s):
-        raise ValueError(f"expected a whole number, got '{v}'")
+        raise ValueError(f"expected a whole number, got '{shown(v)}'")
     return int(s)
 
 
@@ -310,7 +313,7 @@ def _bool(v: Any) -> bool:
         return True
     if s in L.BOOL_FALSE:
         return False
-    raise ValueError(f"expected yes/no (是/否), got '{v}'")
+    raise ValueError(f"expected yes/no (是/否), got '{shown(v)}'")
 
 
 def _date(v: Any) -> dt.date:
@@ -321,7 +324,7 @@ def _date(v: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(str(v).strip())
     except ValueError:
-        raise ValueError(f"expected a date YYYY-MM-DD, got '{v}'") from None
+        raise ValueError(f"expected a date YYYY-MM-DD, got '{shown(v)}'") from None
 
 
 def _nearest(value: str, choices: Any) -> str:
@@ -339,7 +342,7 @@ def _check_vocabulary(handler: _Row, flows: list[_Row], items: list[_Row], law: 
     def need(row: _Row, key: str, table: Any, kind: str) -> None:
         value = row.values.get(key)
         if value is not None and value not in table:
-            p.add(row.where[key], f"unknown {kind} '{value}'{_nearest(value, table)}")
+            p.add(row.where[key], f"unknown {kind} '{shown(value)}'{_nearest(value, table)}")
             row.values[key] = None
 
     h = handler
@@ -387,7 +390,7 @@ def _validate(data: dict[str, Any], cells: dict[tuple[Any, ...], Where], p: _Pro
             if where in p.bad:
                 continue
             msg = err["msg"].removeprefix("Value error, ")
-            p.add(where, f"{'.'.join(map(str, loc))}: {msg}")
+            p.add(where, f"{'.'.join(map(str, loc))}: {shown(msg, limit=300)}")
         _raise(p)
     except InputError as exc:  # a field validator's own error (e.g. the USCC check)
         p.add(cells.get(("handler", "uscc"), f"sheet '{L.HANDLER_SHEET}'"), str(exc))

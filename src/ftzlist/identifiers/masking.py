@@ -9,6 +9,8 @@ are cut, so a message can point at a bad value without disclosing it.
   `shown(value, data=True)`: a value from a data file (a log or table cell, a headerless file's
   first row): any cell may be personal information of any kind (a name too), so the whole value
   is masked, keeping at most a quarter of it at each end (`138*******000`).
+- `label(value)`: a name taken from input that outputs use as a key (a column header, a flow or
+  data-item value of a log, a sheet name): like `shown`, but never cut, so equal names stay equal.
 - `mask(value)`: a value known to be an identifier: the first and last four characters of a long
   value stay, the rest become `*` (`3502**********1234`).
 - `redact(text)`: free text from a library or a third-party error: identifier-shaped tokens masked.
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["mask", "redact", "redact_secrets", "safe_url", "shown", "visible"]
+__all__ = ["label", "mask", "redact", "redact_secrets", "safe_url", "shown", "visible"]
 
 LIMIT = 60
 """Longest value `shown` prints; longer values are cut with `…` (a 5,000-digit number is not a message)."""
@@ -108,6 +110,12 @@ def shown(value: object, *, data: bool = False, limit: int = LIMIT) -> str:
     text = _mask(text.strip(), 4) if data else redact(text)
     text = visible(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def label(value: object) -> str:
+    """A name taken from input and used as a key in outputs: identifier-shaped parts masked,
+    controls visible, never cut (two columns or flows keep distinct names)."""
+    return visible(redact("" if value is None else str(value)))
 
 
 _URL_PASSWORD = re.compile(r"(?P<head>//[^/:@\s]*:)\S*@(?=[^@\s]*(?:\s|$|/|\?))")
