@@ -9,6 +9,7 @@ refused: openpyxl cannot evaluate them and a stored result may be stale.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*(\.[a-z0-9][a-z0-9_\-]*)*$")
 _SPLIT = re.compile(r"[;；\n]+")
+_VALUE = operator.attrgetter("value")
 
 
 @dataclass
@@ -72,13 +74,19 @@ def read_inventory_full(path: Path, law: Law | None = None) -> Inventory:
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", where=str(path))
-    try:
-        wb = load_workbook(path, data_only=False)
+    try:  # read-only: rows stream from the file, so a cell on the sheet's last row costs a scan, not memory
+        wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises zipfile, KeyError or its own errors
         raise InputError(
             f"not a readable .xlsx workbook ({type(exc).__name__}: {shown(exc, limit=200)})", where=str(path)
         ) from None
-    law = law or load_law()
+    try:
+        return _read(wb, path, law or load_law())
+    finally:
+        wb.close()
+
+
+def _read(wb: Any, path: Path, law: Law) -> Inventory:
     p = _Problems(path)
     missing = [s for s in (L.HANDLER_SHEET, L.FLOWS_SHEET, L.ITEMS_SHEET) if s not in wb.sheetnames]
     for s in missing:
@@ -178,20 +186,22 @@ class _Row:
 
 def _read_handler(ws: Any, p: _Problems, cells: dict) -> _Row:
     by_key = {c.key: c for c in L.HANDLER_FIELDS}
-    found: dict[str, int] = {}
-    for r in range(2, ws.max_row + 1):
-        key = ws.cell(r, 1).value
+    found: dict[str, tuple[int, Any]] = {}
+    for r, row in enumerate(ws.iter_rows(min_row=2), start=2):
+        if not row:  # a row missing from the file (read-only sheets yield [] for the gaps)
+            continue
+        key = row[0].value
         if isinstance(key, str) and key.strip() in by_key:
-            found[key.strip()] = r
+            found[key.strip()] = (r, row[2] if len(row) > 2 else None)
     out = _Row(row=0, values={}, where={})
     for key, col in by_key.items():
-        r = found.get(key)
-        if r is None:
+        if key not in found:
             if col.required:
                 p.add(f"sheet '{shown(ws.title)}' column A", f"no row for field '{key}'")
             continue
+        r, cell = found[key]
         where = Where(ws.title, r, 3, key)
-        value = _cell(ws.cell(r, 3), col, where, p)
+        value = _cell(cell, col, where, p)
         out.where[key] = where
         if value is None:
             continue
@@ -203,10 +213,12 @@ def _read_handler(ws: Any, p: _Problems, cells: dict) -> _Row:
 
 
 def _read_table(ws: Any, columns: list[L.Column], p: _Problems) -> list[_Row]:
+    """Rows below the header, streamed (read-only sheets): blank rows are skipped, however many."""
     by_key = {c.key: c for c in columns}
     positions: dict[str, int] = {}
-    for c in range(1, ws.max_column + 1):
-        head = ws.cell(1, c).value
+    header = next(ws.iter_rows(min_row=1, max_row=1), ())
+    for c, cell in enumerate(header, start=1):
+        head = cell.value
         if isinstance(head, str):
             key = head.strip().split("\n", 1)[0].strip()
             if key in by_key and key not in positions:
@@ -218,9 +230,22 @@ def _read_table(ws: Any, columns: list[L.Column], p: _Problems) -> list[_Row]:
                 f"no column '{col.key}' ({col.zh}); headers must start with the field key",
             )
     rows: list[_Row] = []
-    for r in range(2, ws.max_row + 1):
-        raw = {key: ws.cell(r, c) for key, c in positions.items()}
-        if all(_blank(cell.value) for cell in raw.values()):
+    keys = list(positions)
+    pick = operator.itemgetter(*(positions[k] - 1 for k in keys)) if keys else None
+    for r, cells in enumerate(ws.iter_rows(min_row=2), start=2):
+        if not cells or pick is None:
+            continue
+        try:  # in C: the cells of the columns we read, then their values
+            picked = pick(cells)
+            picked = picked if len(keys) > 1 else (picked,)
+            values = tuple(map(_VALUE, picked))
+        except IndexError:  # a row shorter than the header
+            picked = tuple(cells[positions[k] - 1] if positions[k] - 1 < len(cells) else None for k in keys)
+            values = tuple(None if c is None else c.value for c in picked)
+        if values.count(None) == len(values):  # blank rows (and the gaps of a read-only sheet): skipped fast
+            continue
+        raw = dict(zip(keys, picked, strict=True))
+        if all(cell is None or _blank(cell.value) for cell in raw.values()):
             continue
         row = _Row(row=r, values={}, where={})
         for key, cell in raw.items():
@@ -241,8 +266,12 @@ def _blank(v: Any) -> bool:
 
 def _cell(cell: Any, col: L.Column, where: Where, p: _Problems) -> Any:
     """A cell's value converted to the column's type; a problem (and None) when it does not fit."""
+    if cell is None:
+        return None
     v = cell.value
-    if cell.data_type == "f":
+    if cell.data_type == "f" or (
+        isinstance(v, str) and v.startswith("=") and len(v) > 1 and cell.data_type != "s"
+    ):
         p.add(where, f"is a formula ({shown(v)}); type the value itself")
         return None
     if _blank(v):

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ftzlist.loader import Law
     from ftzlist.schema.declaration import Declaration
 
-MAX_ROWS = 500  # rows that get drop-downs on the flows and data-items sheets
+LAST_ROW = 1_048_576  # Excel's last row: drop-downs cover every row a user may fill in
 
 
 def code_lists(law: Law) -> dict[str, list[str]]:
@@ -96,8 +96,15 @@ def write_template(law: Law, path: Path, declaration: Declaration | None = None)
     codes.sheet_state = "hidden"
 
     def validation(ws: Any, source: str, sqref: str, title: str) -> None:
-        dv = DataValidation(type="list", formula1=f"={ranges[source]}", allow_blank=True)
-        dv.error = "请从下拉列表中选择。Pick a value from the list."
+        # A warning, not a stop: a typed id (from a list file added with --lists, or pasted) goes
+        # through after the user confirms it; `ftzlist assess` checks every id against the law.
+        dv = DataValidation(
+            type="list", formula1=f"={ranges[source]}", allow_blank=True, errorStyle="warning"
+        )
+        dv.error = (
+            "不在下拉列表中：仅当它是有效编号时保留（ftzlist vocab 列出全部编号）。"
+            "Not in the list: keep it only if it is a valid id (`ftzlist vocab` lists them)."
+        )
         dv.errorTitle = title
         dv.prompt = "从下拉列表中选择 / pick from the list"
         dv.showErrorMessage = True
@@ -137,10 +144,10 @@ def write_template(law: Law, path: Path, declaration: Declaration | None = None)
             letter = get_column_letter(c)
             ws.column_dimensions[letter].width = col.width
             if col.source:
-                validation(ws, col.source, f"{letter}2:{letter}{MAX_ROWS + 1}", col.key)
+                validation(ws, col.source, f"{letter}2:{letter}{LAST_ROW}", col.key)
         ws.row_dimensions[1].height = 36
         ws.freeze_panes = "B2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{MAX_ROWS + 1}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{LAST_ROW}"
 
     _readme(readme, head_font, head_fill, wrap)
     if declaration is not None:
