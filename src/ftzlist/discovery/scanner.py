@@ -28,7 +28,7 @@ from ftzlist.discovery.detectors import DETECTORS, NO, WEAK, Context, Kind
 from ftzlist.discovery.findings import ColumnReport, Evidence, Finding, PersonFact, ScanReport
 from ftzlist.discovery.hints import hint_for
 from ftzlist.discovery.readers import Source
-from ftzlist.identifiers._fixed_width import contains_any
+from ftzlist.identifiers.fixed_width import contains_any
 from ftzlist.identifiers.masking import label, mask
 
 EXAMPLES = 3

@@ -137,12 +137,12 @@ def usccs(rng: np.random.Generator, n: int) -> pa.Array:
 
 
 def vins(rng: np.random.Generator, n: int, *, near_miss: bool = False) -> pa.Array:
-    from ftzlist.identifiers.vehicle import _TRANSLIT, _VIN_WEIGHTS
+    from ftzlist.identifiers.vehicle import TRANSLITERATION, VIN_WEIGHTS
 
     alpha = np.frombuffer(_VIN_ALPHA.encode(), dtype=np.uint8)
     m = alpha[rng.integers(0, len(alpha), (n, 17))]
     m[:, 0:3] = np.frombuffer(b"LSV", dtype=np.uint8)
-    total = (_TRANSLIT[m] * _VIN_WEIGHTS).sum(axis=1) % 11
+    total = (TRANSLITERATION[m] * VIN_WEIGHTS).sum(axis=1) % 11
     if near_miss:
         total = (total + 1) % 11
     m[:, 8] = np.frombuffer(b"0123456789X", dtype=np.uint8)[total]

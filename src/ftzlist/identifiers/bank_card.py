@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ftzlist.identifiers._fixed_width import byte_matrix, digits
+from ftzlist.identifiers.fixed_width import byte_matrix, digits
 
 MIN_LEN, MAX_LEN = 13, 19
 CANDIDATE = r"^[0-9](?:[ -]?[0-9]){12,18}$"

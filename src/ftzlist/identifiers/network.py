@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ftzlist.identifiers._fixed_width import byte_table, contains_any, count_bytes
+from ftzlist.identifiers.fixed_width import byte_table, contains_any, count_bytes
 
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 IPV4 = rf"^{_OCTET}(?:\.{_OCTET}){{3}}$"

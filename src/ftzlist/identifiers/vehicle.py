@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ftzlist.identifiers._fixed_width import byte_matrix
+from ftzlist.identifiers.fixed_width import byte_matrix
 
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 # Ordinary plates: province, issuing-authority letter, five characters (no I or O), optionally a
@@ -30,16 +30,16 @@ _PLATE = re.compile(PLATE)
 
 VIN_CANDIDATE = r"^[A-HJ-NPR-Z0-9]{17}$"
 _VIN = re.compile(VIN_CANDIDATE)
-_VIN_WEIGHTS = np.array([8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2], dtype=np.int32)
-_TRANSLIT = np.full(256, -1, dtype=np.int32)
+VIN_WEIGHTS = np.array([8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2], dtype=np.int32)
+TRANSLITERATION = np.full(256, -1, dtype=np.int32)
 for _i, _c in enumerate("0123456789"):
-    _TRANSLIT[ord(_c)] = _i
+    TRANSLITERATION[ord(_c)] = _i
 for _c, _v in zip(
     "ABCDEFGHJKLMNPRSTUVWXYZ",
     [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9],
     strict=False,
 ):
-    _TRANSLIT[ord(_c)] = _v
+    TRANSLITERATION[ord(_c)] = _v
 _CHECK = np.frombuffer(b"0123456789X", dtype=np.uint8)
 
 
@@ -52,7 +52,7 @@ def is_licence_plate(plate: str) -> bool:
 
 
 def vin_check_char(vin: str) -> str:
-    total = sum(int(_TRANSLIT[ord(c)]) * int(w) for c, w in zip(vin, _VIN_WEIGHTS, strict=False))
+    total = sum(int(TRANSLITERATION[ord(c)]) * int(w) for c, w in zip(vin, VIN_WEIGHTS, strict=False))
     return "0123456789X"[total % 11]
 
 
@@ -86,7 +86,7 @@ def valid_vins(values: pa.Array) -> np.ndarray:
     if idx.size == 0:
         return out
     m = byte_matrix(upper.take(pa.array(idx)), 17)
-    total = (_TRANSLIT[m] * _VIN_WEIGHTS).sum(axis=1)
+    total = (TRANSLITERATION[m] * VIN_WEIGHTS).sum(axis=1)
     out[idx[_CHECK[total % 11] == m[:, 8]]] = True
     return out
 
