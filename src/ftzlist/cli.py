@@ -159,10 +159,13 @@ def main(argv: list[str] | None = None) -> Any:
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, interrupted)  # click would turn Ctrl-C into exit code 1
     try:
-        return command().main(args=argv, prog_name="ftzlist")  # usage errors: click's message, exit 2
+        rv = command().main(args=argv, prog_name="ftzlist", standalone_mode=False)
     except Interrupted:
         sys.stderr.write("interrupted\n")
         raise SystemExit(130) from None
+    except typer.Abort:  # a prompt met the end of its input (no password on stdin...)
+        sys.stderr.write("error: aborted: the command needed input it did not get\n")
+        raise SystemExit(EXIT_INVALID) from None
     except InputError as exc:
         from ftzlist.identifiers.masking import visible
 
@@ -173,6 +176,9 @@ def main(argv: list[str] | None = None) -> Any:
         os.dup2(devnull, sys.stdout.fileno())
         raise SystemExit(141) from None
     except Exception as exc:
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click's usage errors: its message, exit 2
+            exc.show()
+            raise SystemExit(EXIT_INVALID) from None
         if os.environ.get("FTZLIST_DEBUG"):
             raise
         problem = _problem_of(exc)
@@ -185,6 +191,7 @@ def main(argv: list[str] | None = None) -> Any:
             "(FTZLIST_DEBUG=1 shows the traceback).\n"
         )
         raise SystemExit(EXIT_BUG) from None
+    raise SystemExit(rv if isinstance(rv, int) else 0)
 
 
 class Interrupted(BaseException):
