@@ -18,6 +18,7 @@ cases:
     expect: {f1: standard_contract_or_certification}
     expect_fired: {f1: [fj25.pharma.trial-subjects.t2]}
     expect_missing: {f1: [handler.area]}
+    expect_regime: {f1: fujian-ftz-2025}
 ```
 
 `run_case` judges one case on a law and says what differs; `with_list` puts a list under test in
@@ -55,6 +56,11 @@ class Case(Strict):
     expect_fired: dict[Id, list[Id]] | None = Field(None, description="Flow id -> rules that must decide.")
     expect_missing: dict[Id, list[str]] | None = Field(
         None, description="Flow id -> words the missing facts must mention."
+    )
+    expect_regime: dict[Id, Id] | None = Field(
+        None,
+        description="Flow id -> the list whose rules decide every data item of the flow (e.g. the "
+        "national list where a zone list does not reach).",
     )
 
 
@@ -100,9 +106,11 @@ def load_scenarios(path: Path) -> ScenarioFile:
             for err in exc.errors(include_url=False):
                 loc = ".".join(str(x) for x in err["loc"])
                 problems.append(f"{path}: cases.{i} ({case.name}): {loc}: {err['msg']}")
-        for flow_id in case.expect:
-            if flow_id not in {f.get("id") for f in case.flows}:
-                problems.append(f"{path}: cases.{i} ({case.name}): expect names no flow '{flow_id}'")
+        ids = {f.get("id") for f in case.flows}
+        for key in ("expect", "expect_fired", "expect_missing", "expect_regime"):
+            for flow_id in getattr(case, key) or {}:
+                if flow_id not in ids:
+                    problems.append(f"{path}: cases.{i} ({case.name}): {key} names no flow '{flow_id}'")
     if problems:
         raise InputError(f"{len(problems)} problem(s) in {path}", problems=problems)
     return doc
@@ -135,7 +143,11 @@ def run_case(doc: ScenarioFile, case: Case, law: Law, *, pathways_only: bool = F
                 f" (deciding rules: {', '.join(fired) or 'none'}"
                 + (f"; missing: {missing})" if missing else ")")
             )
-    checks = (("expect_fired", case.expect_fired), ("expect_missing", case.expect_missing))
+    checks = (
+        ("expect_fired", case.expect_fired),
+        ("expect_missing", case.expect_missing),
+        ("expect_regime", case.expect_regime),
+    )
     if pathways_only:
         result.skipped.extend(name for name, value in checks if value)
         return result
@@ -144,6 +156,10 @@ def run_case(doc: ScenarioFile, case: Case, law: Law, *, pathways_only: bool = F
         lacking = sorted(set(rules) - fired)
         if lacking:
             result.failures.append(f"{flow_id}: rules {', '.join(lacking)} did not decide ({sorted(fired)})")
+    for flow_id, regime in (case.expect_regime or {}).items():
+        regimes = sorted({it.regime for it in got[flow_id].items})
+        if regimes != [regime]:
+            result.failures.append(f"{flow_id}: decided under {', '.join(regimes)}, expected {regime}")
     for flow_id, words in (case.expect_missing or {}).items():
         text = " ".join(f"{m.field} {m.why}" for m in got[flow_id].missing)
         for w in words:
