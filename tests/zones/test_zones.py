@@ -154,6 +154,21 @@ def test_beijing_2025_editions_do_not_overlap(law: Law) -> None:
     assert not flow.conflicts
 
 
+def test_every_zone_list_says_when_it_was_last_checked(law: Law) -> None:
+    """`last_checked_on` (issue 17 §5) is recorded for every bundled zone list: on or after the day the
+    list was issued (nobody checks a text before it exists), never in the future."""
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    wrong = [
+        f"{lf.id}: {lf.last_checked_on}"
+        for lf in law.lists
+        if lf.kind != "national"
+        and (
+            lf.last_checked_on is None or not (lf.issued or lf.effective_from) <= lf.last_checked_on <= today
+        )
+    ]
+    assert wrong == []
+
+
 def test_every_zone_list_has_its_scenario_file() -> None:
     """Each zone list's cases live in tests/scenarios/<list id>.yaml (run by tests/test_scenarios.py)."""
     scenarios = Path(__file__).parents[1] / "scenarios"
