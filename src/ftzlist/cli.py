@@ -30,7 +30,7 @@ app = typer.Typer(
 
 COMMAND_MODULES = (
     *("assess", "lists", "listtools", "compare", "schema", "scan", "count", "report", "template"),
-    *("filings", "due", "calendar", "vocab", "listimport"),
+    *("filings", "due", "calendar", "vocab", "listimport", "listdoc"),
     *("pack", "group", "snapshots"),
     *("serve", "accounts"),
 )
