@@ -261,6 +261,29 @@ class _Judge:
             vec = self._states[key] = [match_item(item, f, self.handler, self.voc).state for f in self.facts]
         return vec[self.position[fact.key]]
 
+    def pooled(self, lf: ListFile, item: Item, fact: Fact) -> bool | None:
+        """Whether `fact`'s persons count toward `item`'s band: the item's own conditions, or, where
+        the item states its pooling (`Item.pooling`), its conditions but sensitivity, and a
+        sensitivity among those pooled (open sensitivity counts for certain only when both do)."""
+        if item.pooling is None:
+            return self.state(lf, item, fact)
+        key = (lf.id, f"{item.id}#pooling")
+        vec = self._states.get(key)
+        if vec is None:
+            bare = item.model_copy(update={"sensitivity": None})
+            pooled = set(item.pooling.sensitivity)
+            vec = []
+            for f in self.facts:
+                st = match_item(bare, f, self.handler, self.voc).state
+                if st is not False and f.data_class == DataClass.personal_information:
+                    if f.sensitivity is None:
+                        st = st if pooled == set(Sensitivity) else None
+                    elif f.sensitivity not in pooled:
+                        st = False
+                vec.append(st)
+            self._states[key] = vec
+        return vec[self.position[fact.key]]
+
     def pool(self, lf: ListFile, item: Item) -> Iterable[Fact]:
         """The facts whose persons count towards `item`'s band."""
         excluded = set(lf.counting.excluded_exemptions if lf.counting else ())
@@ -313,7 +336,7 @@ class _Judge:
         if key not in self._counts:
             lo, hi = 0, 0.0
             for f in self.pool(lf, item):
-                state = self.state(lf, item, f)
+                state = self.pooled(lf, item, f)
                 if state is False:
                     continue
                 if item.level == "zone" and not item.exclusive:

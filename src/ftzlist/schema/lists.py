@@ -56,6 +56,20 @@ class Holding(Strict):
     min: int = Field(ge=1)
 
 
+class Pooling(Strict):
+    """Whose persons are summed toward an item's band, as the instrument states it.
+
+    A regime's own counting rule, cited: CAC Order 11 Art. 4(3) counts "personal information of
+    100,000 persons" of any kind, sensitive included; CBDF Art. 7(2) counts "personal information
+    (not including sensitive personal information)". The engine sums the persons of the data items
+    that meet the item's other conditions and whose PIPL Art. 28 sensitivity is one of
+    `sensitivity` (data of open sensitivity is certain to count only when both are listed)."""
+
+    sensitivity: list[Sensitivity] = Field(min_length=1, description="Sensitivities whose persons count.")
+    citation: Citation
+    reading: str | None = Field(None, description="Interpretation taken where the wording is open.")
+
+
 class RowSource(Strict):
     """Where an item imported from a published table was read (`ftzlist lists import`): the SHA-256
     of the file (also in the list's `sources`), the sheet or Word table, and the row as numbered there."""
@@ -101,6 +115,11 @@ class Item(Strict):
     categories: list[Id] | None = Field(None, description="Taxonomy ids; descendants match too.")
     sensitivity: Sensitivity | None = None
     persons: Band | None = None
+    pooling: Pooling | None = Field(
+        None,
+        description="Whose persons count toward `persons` (national bands state it); None = the "
+        "persons of data meeting every condition of the item, its sensitivity included.",
+    )
     catch_all: bool = Field(
         False, description="Applies only when no specific item of the sector catches the data."
     )
@@ -119,6 +138,12 @@ class Item(Strict):
     reading: str | None = Field(None, description="Interpretation taken where the source is ambiguous.")
     status: Status = "V"
     source: RowSource | None = Field(None, description="Provenance of an item imported from a table.")
+
+    @model_validator(mode="after")
+    def _pooling_has_band(self) -> Item:
+        if self.pooling is not None and self.persons is None:
+            raise ValueError(f"item {self.id}: pooling is set but the item has no persons band")
+        return self
 
 
 class Exemption(Strict):
