@@ -109,3 +109,105 @@ def test_every_national_band_states_its_pooling(law: Law) -> None:
             ):
                 assert it.pooling is not None, f"{lf.id} {it.id} states no pooling"
                 assert it.pooling.citation.ref
+
+
+# --- §3: the regime before 2022-09-01 and the transition periods --------------------------------------
+
+
+def _obligations(fd) -> dict[str, dt.date | None]:
+    return {o.id: o.due for o in fd.obligations}
+
+
+def test_before_pipl_no_regime_is_encoded_and_says_so(law: Law) -> None:
+    """2021-10-31: PIPL is not yet in force; no national regime is encoded for the day: a clear
+    input error naming the earliest regime, never a traceback."""
+    from ftzlist.errors import InputError
+
+    with pytest.raises(InputError, match=r"no national regime is encoded for 2021-10-31.*2021-11-01"):
+        _flow(law, _national([("contact.email", 10)]), "2021-10-31")
+
+
+@pytest.mark.parametrize("day", ["2021-11-01", "2022-08-31"])
+def test_pipl_period_non_ciio_is_undetermined_between_contract_and_assessment(law: Law, day: str) -> None:
+    """PIPL Art. 38 needs a mechanism for any export; Art. 40's amounts were not yet set (no Order
+    11): undetermined, lower bound the contract or certification, the unset amounts named."""
+    fd = _flow(law, _national([("contact.email", 50)]), day)
+    assert fd.pathway == UNDET
+    assert fd.lower_bound == SCC
+    assert fd.items[0].regime == "cn-national-2021"
+    assert any("cn21.art40-amounts-unset" in m.field for m in fd.missing)
+
+
+@pytest.mark.parametrize("day", ["2021-11-01", "2022-08-31"])
+def test_pipl_period_ciio_needs_assessment_with_no_procedure_yet(law: Law, day: str) -> None:
+    fd = _flow(law, _national([("contact.email", 50)], ciio=True), day)
+    assert fd.pathway == SA
+    assert fd.items[0].deciding_rules == ["cn21.ciio"]
+    obs = _obligations(fd)
+    assert "cn21.no-procedure-yet" in obs
+    # Order 11 was issued on 2022-07-07: its transition duty shows from then, with its deadline
+    assert ("cn21.order11-transition" in obs) == (day >= "2022-07-07")
+
+
+@pytest.mark.parametrize("day", ["2021-11-01", "2022-08-31"])
+def test_pipl_period_non_personal_data_needs_nothing(law: Law, day: str) -> None:
+    assert _flow(law, _national([("business", None)]), day).pathway == EXEMPT
+
+
+def test_pipl_period_has_no_exemption_grounds(law: Law) -> None:
+    decl = _national([("contact.email", 50)])
+    decl = decl.model_copy(
+        update={"flows": [decl.flows[0].model_copy(update={"exemption": "contract_necessity"})]}
+    )
+    fd = _flow(law, decl, "2022-01-01")
+    assert fd.pathway == UNDET and fd.lower_bound == SCC
+
+
+@pytest.mark.parametrize(
+    ("day", "regime", "transition_due"),
+    [
+        ("2022-09-01", "cn-national-2022", dt.date(2023, 2, 28)),
+        ("2023-02-28", "cn-national-2022", dt.date(2023, 2, 28)),
+        ("2023-03-01", "cn-national-2022", None),
+        ("2024-03-21", "cn-national-2022", None),
+        ("2024-03-22", "cn-national-2024", None),
+    ],
+)
+def test_order11_transition_duty_for_assessments(
+    law: Law, day: str, regime: str, transition_due: dt.date | None
+) -> None:
+    """Order 11 Art. 20: an export under way is brought into line within six months (to 2023-02-28)."""
+    fd = _flow(law, _national([("contact.email", 1_000_000)]), day)
+    assert fd.pathway == SA
+    assert fd.items[0].regime == regime
+    assert _obligations(fd).get("cn22.order11-transition") == transition_due
+
+
+@pytest.mark.parametrize(
+    ("day", "not_yet", "transition_due"),
+    [
+        ("2022-09-01", True, None),
+        ("2023-05-31", True, None),
+        ("2023-06-01", False, dt.date(2023, 11, 30)),
+        ("2023-11-30", False, dt.date(2023, 11, 30)),
+        ("2023-12-01", False, None),
+    ],
+)
+def test_standard_contract_measures_dates(
+    law: Law, day: str, not_yet: bool, transition_due: dt.date | None
+) -> None:
+    """Before 2023-06-01 no standard contract exists (said); from then, Order 13 Art. 13's six
+    months to 2023-11-30 for exports under way."""
+    fd = _flow(law, _national([("contact.email", 5000)]), day)
+    assert fd.pathway == SCC
+    obs = _obligations(fd)
+    assert ("cn22.scc-not-yet" in obs) is not_yet
+    assert obs.get("cn22.order13-transition") == transition_due
+
+
+def test_transition_duties_attach_only_to_their_pathway(law: Law) -> None:
+    """A security assessment flow does not get the standard-contract transition, and vice versa."""
+    sa = _obligations(_flow(law, _national([("contact.email", 1_000_000)]), "2023-07-01"))
+    scc = _obligations(_flow(law, _national([("contact.email", 5000)]), "2022-10-01"))
+    assert "cn22.order13-transition" not in sa and "cn22.scc-not-yet" not in sa
+    assert "cn22.order11-transition" not in scc

@@ -782,8 +782,11 @@ def _obligations(
                         citation=proc.citation,
                     ),
                 )
+    needed = _strictest(e.item.pathway for e in fired)
     for lf in lists:
         for ob in lf.obligations:
+            if not ob.applies_on(j.as_of) or (ob.pathways is not None and needed not in ob.pathways):
+                continue
             applies = (
                 ob.when == "any"
                 or (ob.when == "personal_information" and fact.data_class == DataClass.personal_information)
@@ -793,7 +796,9 @@ def _obligations(
             if applies:
                 out.setdefault(
                     ob.id,
-                    ObligationOut(id=ob.id, text=ob.text, list_id=lf.id, rule_id=ob.id, citation=ob.citation),
+                    ObligationOut(
+                        id=ob.id, text=ob.text, list_id=lf.id, rule_id=ob.id, due=ob.due, citation=ob.citation
+                    ),
                 )
 
 

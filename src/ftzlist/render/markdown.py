@@ -40,7 +40,10 @@ def render(ds: DecisionSet, explain: bool = False) -> str:
         out += ["", f"## Flow {md(fd.flow_id)} — {PATHWAY_LABEL[fd.pathway]}", ""]
         if fd.obligations:
             out.append("Obligations:")
-            out += [f"- {md(o.text.en)} / {md(o.text.zh)} ({md(o.citation)})" for o in fd.obligations]
+            out += [
+                f"- {md(o.text.en)} / {md(o.text.zh)}{f' **due {o.due}**' if o.due else ''} ({md(o.citation)})"
+                for o in fd.obligations
+            ]
         for w in fd.warnings:
             out.append(f"> note: {md(w)}")
         for c in fd.conflicts:

@@ -59,7 +59,8 @@ def _obligations(ds: DecisionSet) -> Tree:
     for fd in ds.flows:
         branch = tree.add(Text.assemble(f"{fd.flow_id} ", pathway_text(fd)))
         for o in fd.obligations:
-            branch.add(f"{e(o.text.en)} / {e(o.text.zh)} [dim]({e(o.citation)})[/dim]")
+            due = f"[bold]due {o.due}:[/bold] " if o.due else ""
+            branch.add(f"{due}{e(o.text.en)} / {e(o.text.zh)} [dim]({e(o.citation)})[/dim]")
     return tree
 
 

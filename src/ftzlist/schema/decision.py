@@ -50,6 +50,7 @@ class ObligationOut(Out):
     list_id: str
     rule_id: str
     procedure: str | None = None
+    due: dt.date | None = Field(None, description="Deadline of a dated duty (e.g. a transition period).")
     citation: Citation
 
 

@@ -225,12 +225,30 @@ class CountingRule(Strict):
 
 
 class Obligation(Strict):
-    """A duty that attaches to a kind of export whatever the pathway (e.g. separate consent)."""
+    """A duty that attaches to a kind of export (e.g. separate consent), or, with `pathways` and
+    dates, a transition duty (e.g. CAC Order 11 Art. 20: exports under way brought into line
+    within six months). It applies to a data item when `when` holds, its pathway is one of
+    `pathways` (None = any), and the decision's day lies in `shown_from`..`shown_until`."""
 
     id: Id
     text: Text
     when: Literal["personal_information", "sensitive_personal_information", "list_relied_on", "any"]
+    pathways: list[Pathway] | None = Field(None, description="Only data needing one of these; None = any.")
+    shown_from: dt.date | None = Field(
+        None, description="First decision day it applies on; None = the list's."
+    )
+    shown_until: dt.date | None = Field(
+        None, description="Last decision day it applies on; None = the list's."
+    )
+    due: dt.date | None = Field(None, description="Deadline the duty must be met by (shown in decisions).")
+    reading: str | None = Field(None, description="Interpretation taken (e.g. how a period is counted).")
     citation: Citation
+
+    def applies_on(self, day: dt.date) -> bool:
+        """Whether a decision made on `day` carries the duty (its `shown_from`..`shown_until`)."""
+        return (self.shown_from is None or self.shown_from <= day) and (
+            self.shown_until is None or day <= self.shown_until
+        )
 
 
 class SectorScope(Strict):
