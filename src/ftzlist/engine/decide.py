@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ftzlist import __version__
+from ftzlist.engine.exemptions import Claim, judge_claim
 from ftzlist.engine.facts import Fact, resolve
 from ftzlist.engine.match import Match, match_item
 from ftzlist.law import Law
@@ -104,7 +105,10 @@ class _Judge:
         self.governing_missing: list[Missing] = []
         self.governing_conflicts: list[Conflict] = []
         self.zone_lists = self._zone_lists()
-        self.exemptions = {i: self._exemption(i) for i in range(len(decl.flows))}
+        self.claims: dict[int, Claim | None] = {
+            i: judge_claim(i, flow, self.by_flow[i], self.handler, self.national, self.voc, law.lists)
+            for i, flow in enumerate(decl.flows)
+        }
         self.regime: dict[str, ListFile | None] = {f.key: self._governing(f) for f in self.facts}
         self._matches: dict[tuple[str, str, str], Match] = {}
         self._counts: dict[tuple[str, str], tuple[int, float]] = {}
@@ -197,42 +201,17 @@ class _Judge:
         return out
 
     # --- exemptions -----------------------------------------------------------------------------
-    def _exemption(self, flow_index: int) -> tuple[Exemption | None, bool | None, str]:
-        flow = self.decl.flows[flow_index]
-        if flow.exemption is None:
-            return None, False, ""
-        ex = next((e for e in self.national.exemptions if e.ground == flow.exemption), None)
-        if ex is None:
-            return (
-                None,
-                False,
-                f"no exemption '{flow.exemption}' in {self.national.id} (in force on {self.as_of})",
-            )
-        facts = self.by_flow[flow_index]
-        state: bool | None = True
-        reasons = []
-        for pred in ex.requires:
-            if pred == "no_personal_information":
-                ok: bool | None = all(f.data_class != DataClass.personal_information for f in facts)
-            elif pred == "no_important_data":
-                ok = not any(f.data.important_data for f in facts)
-            else:  # not_ciio
-                ok = None if self.handler.ciio is None else not self.handler.ciio
-            if ok is False:
-                state = False
-                reasons.append(f"condition {pred} fails")
-            elif ok is None and state is not False:
-                state = None
-                reasons.append(f"condition {pred} unknown")
-        return ex, state, "; ".join(reasons) or "conditions hold"
-
     def exempted(self, fact: Fact) -> bool | None:
-        ex, state, _ = self.exemptions[fact.flow_index]
-        if ex is None or state is False:
+        """Whether the flow's claimed ground exempts this data item (None: a needed fact is unstated)."""
+        claim = self.claims[fact.flow_index]
+        if claim is None or claim.exemption is None or claim.state is False:
             return False
-        if ex.covers == "personal_information" and fact.data_class != DataClass.personal_information:
+        if (
+            claim.exemption.covers == "personal_information"
+            and fact.data_class != DataClass.personal_information
+        ):
             return False
-        return state
+        return claim.state
 
     def band_groups(self, lf: ListFile) -> dict[str, list[Item]]:
         """Items on one person axis, by group, for headroom."""
@@ -288,8 +267,13 @@ class _Judge:
         """The facts whose persons count towards `item`'s band."""
         excluded = set(lf.counting.excluded_exemptions if lf.counting else ())
         for f in self.facts:
-            ex = self.exemptions[f.flow_index][0]
-            if ex is not None and ex.id in excluded and self.exempted(f):
+            claim = self.claims[f.flow_index]
+            if (
+                claim is not None
+                and claim.exemption is not None
+                and claim.exemption.id in excluded
+                and self.exempted(f)
+            ):
                 continue
             if item.level == "override":
                 yield f
@@ -470,33 +454,22 @@ class _Judge:
             self.layer(lf, [it for it in lf.items if it.level == "override"], fact, over)
 
         exempt_state = self.exempted(fact)
-        ex, _, ex_reason = self.exemptions[fact.flow_index]
-        if ex is not None:
+        claim = self.claims[fact.flow_index]
+        ex = claim.exemption if claim is not None else None
+        if claim is not None:
             reg.checks.append(
                 Check(
                     list_id=self.national.id,
-                    rule_id=ex.id,
+                    rule_id=ex.id if ex is not None else f"exemption:{claim.ground}",
                     level="exemption",
                     pathway=Pathway.exempt,
                     outcome={True: "fired", False: "not_fired", None: "unknown"}[exempt_state],
                     data_item=fact.key,
-                    citation=ex.citation,
-                    facts={"flow.exemption": fact.flow.exemption, "covers": ex.covers},
-                    reason=ex_reason,
-                )
-            )
-        elif fact.flow.exemption is not None:
-            reg.checks.append(
-                Check(
-                    list_id=self.national.id,
-                    rule_id=f"exemption:{fact.flow.exemption}",
-                    level="exemption",
-                    pathway=Pathway.exempt,
-                    outcome="not_fired",
-                    data_item=fact.key,
-                    citation=Citation(instrument=self.national.title.en, ref="exemption grounds"),
-                    facts={"flow.exemption": fact.flow.exemption},
-                    reason=ex_reason,
+                    citation=ex.citation
+                    if ex is not None
+                    else Citation(instrument=self.national.title.en, ref="exemption grounds"),
+                    facts={"flow.exemption": claim.ground, "covers": ex.covers if ex else None},
+                    reason=claim.reason(),
                 )
             )
         if exempt_state is True:
@@ -528,16 +501,6 @@ class _Judge:
                 reg.pseudo_unknown.append((PATHWAY_RANK[Pathway.security_assessment], m))
             self.layer(self.national, [it for it in self.national.items if it.level == "base"], fact, reg)
             self._coverage(self.national, fact, reg)
-        if exempt_state is None:
-            reg.pseudo_unknown.append(
-                (
-                    max((e.rank for e in reg.fired), default=PATHWAY_RANK[Pathway.security_assessment]),
-                    Missing(
-                        field=f"flows[{fact.flow_index}].exemption",
-                        why=f"exemption {ex.id if ex else ''}: {ex_reason}",
-                    ),
-                )
-            )
         return over, reg
 
     def _coverage(self, lf: ListFile, fact: Fact, out: Outcome) -> None:
@@ -685,7 +648,7 @@ def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
         if (
             j.regime[fact.key] is None
             and fact.data_class == DataClass.personal_information
-            and j.exempted(fact) is False
+            and j.exempted(fact) is not True
         ):
             j.national_view.append((fact, _strictest(e.item.pathway for e in reg.fired), fact_headroom))
     if j.national.counting and j.national.counting.window == "previous_and_current_year":
@@ -696,6 +659,12 @@ def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
     # still need more than what the determined items already require.
     strictest = _strictest(known)
     undetermined = open_rank >= 0 and (strictest is None or open_rank > PATHWAY_RANK[strictest])
+    claim = j.claims[index]
+    if claim is not None:
+        warnings[:0] = claim.warnings(j.as_of.isoformat())
+        if claim.state is None and not undetermined and _claim_open(j, facts, items, strictest):
+            undetermined = True  # the ground may apply once the fact is stated: not settled either way
+            missing.extend(claim.missing)
     pathway = Pathway.undetermined if undetermined else strictest
     return FlowDecision(
         flow_id=flow.id,
@@ -711,7 +680,22 @@ def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
         missing=_unique(missing),
         conflicts=conflicts,
         warnings=list(dict.fromkeys(warnings)),
+        exemption=claim.out() if claim is not None else None,
     )
+
+
+def _claim_open(j: _Judge, facts: list[Fact], items: list[ItemDecision], without: Pathway | None) -> bool:
+    """Whether an open exemption claim (a needed fact unstated) could change the flow's answer:
+    the data it would exempt needs more than the rest of the flow. The answer without the ground
+    is then the flow's lower bound (the ground cannot be relied on until the fact is stated)."""
+    if without is None or without == Pathway.exempt:
+        return False
+    rest = _strictest(
+        it.pathway
+        for f, it in zip(facts, items, strict=True)
+        if j.exempted(f) is not None and it.pathway != Pathway.undetermined
+    )
+    return rest is None or PATHWAY_RANK[rest] < PATHWAY_RANK[without]
 
 
 def _unique(missing: list[Missing]) -> list[Missing]:

@@ -91,6 +91,32 @@ class ItemDecision(Out):
     deciding_rules: list[str]
 
 
+class ConditionBreach(Out):
+    """A stated fact outside what one condition of an exemption ground allows."""
+
+    condition: str = Field(description="Condition id in the list file, e.g. cbdf-art5-2.employees.")
+    text: Text
+    field: str = Field(description="Declaration field that holds the fact, e.g. flows[0].data[0].subject.")
+    value: Any
+    citation: Citation
+
+
+class ExemptionClaim(Out):
+    """The flow's claimed exemption ground and what became of it."""
+
+    ground: str = Field(description="The ground claimed (flow.exemption).")
+    rule_id: str | None = Field(None, description="The ground's id in the list; null if no list offers it.")
+    list_id: str
+    outcome: Literal["granted", "rejected", "open", "unavailable"] = Field(
+        description="granted; rejected (a stated fact contradicts a condition); open (a needed fact is "
+        "not stated: the flow is undetermined, at least its answer without the ground); unavailable "
+        "(the list in force offers no such ground)."
+    )
+    contradictions: list[ConditionBreach] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list, description="Fields a condition needs stated.")
+    citation: Citation | None = None
+
+
 class FlowDecision(Out):
     flow_id: str
     scenario: str | None
@@ -104,6 +130,7 @@ class FlowDecision(Out):
     conflicts: list[Conflict]
     warnings: list[str]
     alternatives: list[str] = Field(default_factory=list, description="Lighter lawful paths via other lists.")
+    exemption: ExemptionClaim | None = Field(None, description="The claimed ground and its outcome.")
 
 
 class HandlerTotals(Out):

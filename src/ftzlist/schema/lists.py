@@ -22,9 +22,6 @@ Marker = Literal["important_data", "core_data", "export_controlled"]
 """Facts a declared data item can carry (notified/published important data, national core data,
 export-controlled technical data)."""
 
-Predicate = Literal["no_personal_information", "no_important_data", "not_ciio"]
-"""Conditions an exemption ground checks on a flow (engine-known predicates)."""
-
 HoldingMetric = Literal["persons_pi", "persons_sensitive", "persons_sensitive_accounts_or_medical"]
 """What a handler holds, for important-data reference rules (e.g. Fujian Part B)."""
 
@@ -146,16 +143,89 @@ class Item(Strict):
         return self
 
 
+class GroundCondition(Strict):
+    """One condition an exemption ground puts on the facts of the flow that claims it.
+
+    Every field that is set is tested on each data item of the flow the condition is about
+    (`about`: every item, or only its personal information); a flow-level field (`scenarios`) on
+    the flow. A stated fact outside what the condition allows *contradicts* the ground: the engine
+    decides the flow without it and warns, naming this condition, the fact and the citation. A fact
+    the condition needs that the declaration leaves unstated makes the flow `undetermined`, with
+    the answer without the ground as its lower bound, naming the fact.
+    """
+
+    id: Id
+    text: Text = Field(description="What the ground requires, as the source says it.")
+    about: Literal["all_data", "personal_information"] = Field(
+        "personal_information", description="Which data items of the flow are tested."
+    )
+    subjects: list[Id] | None = Field(None, description="Subject types allowed; None = any.")
+    subject_implied_by: list[Id] = Field(
+        default_factory=list,
+        description="Taxonomy ids (descendants too) whose data is by definition about an allowed "
+        "subject type (employee HR records): an unstated subject is taken from them.",
+    )
+    scenarios: list[Id] | None = Field(None, description="Flow scenarios allowed; None = any.")
+    if_unstated: Literal["undetermined", "asserted_by_claim"] = Field(
+        "undetermined",
+        description="A needed fact the declaration leaves out: `undetermined` (ask for it), or "
+        "`asserted_by_claim` where the claim itself states it (the ground's name is the fact, e.g. "
+        "HR management for the scenario); a stated fact is always tested.",
+    )
+    categories: list[Id] | None = Field(
+        None, description="Taxonomy ids allowed (descendants too); None = any."
+    )
+    data_classes: list[DataClass] | None = Field(
+        None, description="Data classes allowed (e.g. no personal information); None = any."
+    )
+    without_markers: list[Marker] = Field(
+        default_factory=list, description="Markers that must not be set (e.g. notified important data)."
+    )
+    ciio: bool | None = Field(None, description="The handler's CIIO status the ground needs; None = any.")
+    citation: Citation
+    reading: str | None = Field(None, description="Interpretation taken where the source is open.")
+    status: Status = "V"
+
+    @model_validator(mode="after")
+    def _tests_something(self) -> GroundCondition:
+        if not (
+            self.subjects is not None
+            or self.scenarios is not None
+            or self.categories is not None
+            or self.data_classes is not None
+            or self.without_markers
+            or self.ciio is not None
+        ):
+            raise ValueError(
+                f"condition {self.id} tests nothing: set subjects, scenarios, categories, "
+                "data_classes, without_markers or ciio"
+            )
+        return self
+
+
 class Exemption(Strict):
-    """An exemption ground a flow may claim (CBDF Arts. 3, 4, 5(1)-(3))."""
+    """An exemption ground a flow may claim (CBDF Arts. 3, 4, 5(1)-(3)), with its conditions.
+
+    `covers`: the data the ground exempts (all the flow's data, or only its personal information).
+    `conditions`: what the facts must show for the ground to apply (`GroundCondition`)."""
 
     id: Id
     ground: Id
     name: Text
     covers: Literal["all_data", "personal_information"]
-    requires: list[Predicate] = Field(default_factory=list)
+    conditions: list[GroundCondition] = Field(default_factory=list)
     citation: Citation
+    reading: str | None = Field(
+        None, description="What the claim itself is taken to assert (facts no declaration field carries)."
+    )
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _unique_conditions(self) -> Exemption:
+        dupes = sorted(i for i, n in Counter(c.id for c in self.conditions).items() if n > 1)
+        if dupes:
+            raise ValueError(f"exemption {self.id}: duplicate condition ids: {', '.join(dupes)}")
+        return self
 
 
 class Step(Strict):
