@@ -211,3 +211,81 @@ def test_transition_duties_attach_only_to_their_pathway(law: Law) -> None:
     scc = _obligations(_flow(law, _national([("contact.email", 5000)]), "2022-10-01"))
     assert "cn22.order13-transition" not in sa and "cn22.scc-not-yet" not in sa
     assert "cn22.order11-transition" not in scc
+
+
+# --- §4 first bullet: core data and export-controlled data leave the lists ---------------------------
+
+
+def _fujian(data: list[dict], *, exemption: str | None = None, scenario: str = "pharma.other") -> Declaration:
+    flow: dict = {
+        "id": "f",
+        "scenario": scenario,
+        "recipient": {"name": "R", "country": "US"},
+        "purpose": "p",
+    }
+    if exemption:
+        flow["exemption"] = exemption
+    flow["data"] = data
+    return Declaration.model_validate(
+        {
+            "version": 1,
+            "handler": {
+                "name": "X",
+                "zone": "fujian-ftz",
+                "area": "xiamen",
+                "sector": "pharma",
+                "enterprise_type": "pharma.chemical_drugs",
+                "ciio": False,
+                "holdings": {
+                    "persons_pi": 20000,
+                    "persons_sensitive": 20000,
+                    "persons_sensitive_accounts_or_medical": 0,
+                },
+            },
+            "flows": [flow],
+        }
+    )
+
+
+def test_issue_input_core_data_in_a_fujian_flow_carries_no_list_duty(law: Law) -> None:
+    """Fujian Art. 20: national core data is not managed through the list; no list filing, and
+    only the core-data rules decide (not the off-list exemption)."""
+    fd = _flow(law, _fujian([{"id": "d", "category": "business", "core_data": True}]), "2026-06-01")
+    assert fd.pathway == Pathway.national_core_data
+    assert set(fd.items[0].deciding_rules) == {"cn24.core-data", "fj25.core-data"}
+    assert not [o for o in fd.obligations if o.procedure or o.id.startswith("fj.")]
+    assert {o.id for o in fd.obligations} == {"cn24.core-data", "fj25.core-data"}
+
+
+def test_export_controlled_data_in_a_fujian_flow_carries_no_list_duty(law: Law) -> None:
+    fd = _flow(law, _fujian([{"id": "d", "category": "business", "export_controlled": True}]), "2026-06-01")
+    assert fd.pathway == Pathway.export_control
+    assert set(fd.items[0].deciding_rules) == {"cn24.export-control", "fj25.export-control"}
+    assert not [o for o in fd.obligations if o.procedure or o.id.startswith("fj.")]
+
+
+def test_core_data_overrides_a_claimed_exemption(law: Law) -> None:
+    decl = _fujian(
+        [{"id": "d", "category": "business", "core_data": True}],
+        exemption="trade_and_cooperation_non_personal",
+    )
+    fd = _flow(law, decl, "2026-06-01")
+    assert fd.pathway == Pathway.national_core_data
+    assert all(r.endswith("core-data") for r in fd.items[0].deciding_rules)
+
+
+def test_other_data_of_the_same_flow_keeps_its_list_duties(law: Law) -> None:
+    """Only the core data leaves the list: 12,000 pharmacovigilance patients beside it are still
+    on the Fujian list (tier 2) with its filing."""
+    decl = _fujian(
+        [
+            {"id": "d", "category": "business", "core_data": True},
+            {"id": "p", "category": "health.adverse_event", "subject": "patient", "persons": 12000},
+        ],
+        scenario="pharma.pharmacovigilance",
+    )
+    fd = _flow(law, decl, "2026-06-01")
+    assert fd.pathway == Pathway.national_core_data
+    by = {it.data_item: it for it in fd.items}
+    assert by["f/p"].regime == "fujian-ftz-2025" and by["f/p"].pathway == SCC
+    assert any(o.procedure == "fj.list_filing" for o in fd.obligations)

@@ -453,6 +453,25 @@ class _Judge:
         for lf in [self.national, *self.zone_lists]:
             self.layer(lf, [it for it in lf.items if it.level == "override"], fact, over)
 
+        exclusive = [e for e in over.fired if e.item.exclusive]
+        if exclusive:  # e.g. national core data: the data leaves every list and ladder
+            reg.regime = self.national.id
+            owners = ", ".join(dict.fromkeys(e.item.id for e in exclusive))
+            reg.checks.append(
+                Check(
+                    list_id=self.national.id,
+                    rule_id=f"{self.national.id}#precedence",
+                    level="override",
+                    pathway=None,
+                    outcome="overridden",
+                    data_item=fact.key,
+                    citation=exclusive[0].item.citation,
+                    facts={"exclusive": [e.item.id for e in exclusive]},
+                    reason=f"judged by {owners} alone: exemptions, zone lists and the national ladder do not apply",
+                )
+            )
+            return over, reg
+
         exempt_state = self.exempted(fact)
         claim = self.claims[fact.flow_index]
         ex = claim.exemption if claim is not None else None

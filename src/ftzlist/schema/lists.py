@@ -95,7 +95,10 @@ class Item(Strict):
       ground; `zone` items apply to handlers the list binds, in place of the national `base` ladder.
     - `exclusive`: data the item catches is judged by it alone among the list's zone items (a bucket
       of its own, e.g. genetic data on the human-genetic-resources route); it is left out of every
-      other item's count, and when a clearance lifts the item the data is off the list.
+      other item's count, and when a clearance lifts the item the data is off the list. On an
+      `override` item (national core data, DSL Art. 21 / Fujian Art. 20; export-controlled data,
+      Fujian Art. 22) it takes the data out of every list and ladder: no exemption, zone or base
+      rule decides it, and no list duty (filing) attaches to it.
     - `group`: items on one person axis (e.g. tier 2 then tier 1 for one subject type); headroom is
       the distance to the next item of the group, and two items of one group firing at once with
       different pathways are reported as a conflict.
