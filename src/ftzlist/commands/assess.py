@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from collections.abc import Callable, Iterator
+from enum import StrEnum
+from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -23,6 +27,21 @@ from ftzlist.commands.common import (
 )
 from ftzlist.errors import EXIT_OK, EXIT_UNDETERMINED, InputError
 
+if TYPE_CHECKING:
+    from ftzlist.compare.alternatives import Elsewhere
+    from ftzlist.engine.stream import Assessment
+    from ftzlist.law import Law
+    from ftzlist.schema.decision import FlowDecision
+    from ftzlist.schema.declaration import Declaration
+    from ftzlist.schema.lists import ListFile
+
+
+class ChecksChoice(StrEnum):
+    """`--checks`: which rule checks each flow explains (see `ftzlist.engine.decide`)."""
+
+    fired = "fired"
+    all = "all"
+
 
 def register(app: typer.Typer) -> None:
     app.command(name="assess")(assess)
@@ -33,10 +52,21 @@ def assess(
         list[Path], typer.Argument(help="Declaration files (YAML or JSON).", show_default=False)
     ],
     as_of: AsOfOption = None,
-    fmt: format_option("table", "json", "markdown", "xlsx") = "table",  # type: ignore[valid-type]
+    fmt: format_option("table", "json", "jsonl", "markdown", "xlsx") = "table",  # type: ignore[valid-type]
     explain: Annotated[
         bool, typer.Option("--explain", help="Show every rule checked, fired or not.")
     ] = False,
+    checks: Annotated[
+        ChecksChoice | None,
+        typer.Option(
+            "--checks",
+            metavar="fired|all",
+            case_sensitive=False,
+            help="Rule checks each flow explains: all (every rule evaluated; the default but for jsonl) "
+            "or fired (those that bear on the answer: fired, lifted, unknown; the default for jsonl).",
+            show_default=False,
+        ),
+    ] = None,
     lists: ListsOption = None,
     accept_suggestions: Annotated[
         bool,
@@ -82,39 +112,47 @@ def assess(
     Exit code 0 when every flow is determined, 1 when any flow is undetermined, 2 on invalid input.
     """
     from ftzlist.compare import cross_zone_alternatives
+    from ftzlist.counting.fill import cite_counts
     from ftzlist.engine import decide
-    from ftzlist.loader import load_declaration
 
     the_law = law(lists)
     if out is not None and fmt == "table":
-        raise InputError("--out writes json, markdown or xlsx; add --format")
+        raise InputError("--out writes json, jsonl, markdown or xlsx; add --format")
+    which = checks.value if checks is not None else ("fired" if fmt == "jsonl" else "all")
+    if explain and which != "all":
+        raise InputError("--explain shows every rule checked: leave out --checks fired, or pass --checks all")
     if fmt == "xlsx":  # every output checked before any work: never an input, never replaced silently
         targets = outputs_for(
             files, out, lambda p: p.with_name(f"{p.stem}-decisions.xlsx"), force=force, what="workbook"
         )
     elif out is not None:
         target = output_path(out, inputs=files, force=force)
+    read = partial(
+        _read,
+        the_law=the_law,
+        as_of=as_of,
+        accept_suggestions=accept_suggestions,
+        logs=logs,
+        mapping=mapping,
+        key_file=key_file,
+    )
+    if fmt == "jsonl":  # one flow at a time: never the whole decision set in memory
+        if out is None:
+            determined = _stream(files, read, sys.stdout, the_law, which, alternatives)
+        else:
+            with replacing(target) as tmp, tmp.open("w", encoding="utf-8") as stream:
+                determined = _stream(files, read, stream, the_law, which, alternatives)
+            console(stderr=True).print(f"wrote {target}", markup=False)
+        raise typer.Exit(EXIT_OK if determined else EXIT_UNDETERMINED)
     declarations, results = [], []
     for path in files:
-        decl = load_declaration(path, the_law)
-        declarations.append(decl)
-        unreviewed = decl.suggested_items()
-        if unreviewed and not accept_suggestions:
-            raise InputError(
-                "data items drafted by `ftzlist scan` are not reviewed yet (remove `suggested: true` once "
-                "checked, or pass --accept-suggestions)",
-                where=str(path),
-                problems=unreviewed,
-            )
-        day = as_of_day(as_of, decl.as_of)
-        if logs:  # persons from the export logs (ftzlist count), cited in the decision
-            from ftzlist.commands.count import fill_from_logs
-            from ftzlist.counting.fill import cite_counts
-
-            decl = fill_from_logs(
-                decl, logs=logs, mapping=mapping, key_file=key_file, day=day, the_law=the_law
-            )
-        decision = cross_zone_alternatives(decl, the_law, day) if alternatives else decide(decl, the_law, day)
+        declared, decl, day = read(path)
+        declarations.append(declared)
+        decision = (
+            cross_zone_alternatives(decl, the_law, day, checks=which)
+            if alternatives
+            else decide(decl, the_law, day, checks=which)
+        )
         results.append(cite_counts(decision, decl) if logs else decision)
     if fmt == "xlsx":
         from ftzlist.excel.inventory import read_inventory_full
@@ -148,3 +186,79 @@ def assess(
         for r in results:
             screen.print(render(r, explain))
     raise typer.Exit(EXIT_OK if all(r.determined for r in results) else EXIT_UNDETERMINED)
+
+
+Reader = Callable[[Path], "tuple[Declaration, Declaration, dt.date]"]
+
+
+def _read(
+    path: Path,
+    *,
+    the_law: Law,
+    as_of: dt.date | None,
+    accept_suggestions: bool,
+    logs: list[str] | None,
+    mapping: Path | None,
+    key_file: Path | None,
+) -> tuple[Declaration, Declaration, dt.date]:
+    """(as declared, with persons filled from `logs` if given, the assessment day) for one file."""
+    from ftzlist.loader import load_declaration
+
+    declared = load_declaration(path, the_law)
+    unreviewed = declared.suggested_items()
+    if unreviewed and not accept_suggestions:
+        raise InputError(
+            "data items drafted by `ftzlist scan` are not reviewed yet (remove `suggested: true` once "
+            "checked, or pass --accept-suggestions)",
+            where=str(path),
+            problems=unreviewed,
+        )
+    day = as_of_day(as_of, declared.as_of)
+    if not logs:
+        return declared, declared, day
+    from ftzlist.commands.count import fill_from_logs  # persons from the export logs, cited in the decision
+
+    filled = fill_from_logs(declared, logs=logs, mapping=mapping, key_file=key_file, day=day, the_law=the_law)
+    return declared, filled, day
+
+
+def _stream(
+    files: list[Path], read: Reader, out: TextIO, the_law: Law, checks: str, alternatives: bool
+) -> bool:
+    """Write each declaration's decisions as JSON lines (ftzlist.render.jsonl), one flow at a
+    time; True when every flow is determined. A declaration is read whole (the counts behind
+    every band are handler-wide); no decision is kept once written."""
+    from ftzlist.compare.alternatives import decided_elsewhere, permitting_lists
+    from ftzlist.counting.fill import count_citations
+    from ftzlist.engine.decide import no_cyclic_gc
+    from ftzlist.engine.stream import Assessment
+    from ftzlist.render import jsonl
+
+    determined = True
+    for path in files:
+        _, decl, day = read(path)
+        assessment = Assessment(decl, the_law, day, checks)  # type: ignore[arg-type]
+        header = assessment.header()
+        permits = permitting_lists(the_law, header) if alternatives and decl.handler.zone else []
+        found = decided_elsewhere(decl, the_law, day, header.governing_lists) if permits else {}
+
+        flows = _flows(assessment, found, permits, count_citations(decl))
+        with no_cyclic_gc():
+            jsonl.write(out, header, flows, assessment.totals)
+        out.flush()
+        determined = determined and assessment.determined()
+    return determined
+
+
+def _flows(
+    assessment: Assessment,
+    found: dict[int, list[Elsewhere]],
+    permits: list[ListFile],
+    cited: dict[str, list[str]],
+) -> Iterator[FlowDecision]:
+    """The assessment's flows, each with its alternatives elsewhere and the counts it used."""
+    from ftzlist.compare.alternatives import with_alternatives
+    from ftzlist.counting.fill import cite_flow_counts
+
+    for i, fd in enumerate(assessment.flows()):
+        yield cite_flow_counts(with_alternatives(fd, found[i], permits[0]) if i in found else fd, cited)

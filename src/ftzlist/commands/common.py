@@ -166,6 +166,7 @@ class OutputFormat(StrEnum):
 
     table = "table"
     json = "json"
+    jsonl = "jsonl"
     markdown = "markdown"
     xlsx = "xlsx"
     csv = "csv"
@@ -178,6 +179,7 @@ class OutputFormat(StrEnum):
 FORMAT_HELP = {
     "table": "table: for people (records when not on a terminal)",
     "json": "json: the stable machine interface",
+    "jsonl": "jsonl: the same, one line per flow, streamed (docs/json-output.md)",
     "markdown": "markdown: for tickets and wikis",
     "xlsx": "xlsx: a workbook",
     "csv": "csv",

@@ -96,16 +96,25 @@ def cite_counts(decisions: Any, declaration: Declaration) -> Any:
     """A copy of a `DecisionSet` whose flow decisions cite the counts they used: one line per
     data item whose persons were filled from the logs (its `persons_source`), in `warnings`
     (the decision's free-text channel), so the figures behind every band are traceable."""
-    sources = {
-        f.id: [(d.id or d.category, d.persons, d.persons_source) for d in f.data if d.persons_source]
-        for f in declaration.flows
-    }
-    flows = []
-    for fd in decisions.flows:
-        cited = [
-            f"persons of data item '{name}' ({persons:,}) from {src}"
-            for name, persons, src in sources.get(fd.flow_id, [])
-            if src and src.startswith("ftzlist count ")
+    cited = count_citations(declaration)
+    return decisions.model_copy(update={"flows": [cite_flow_counts(fd, cited) for fd in decisions.flows]})
+
+
+def count_citations(declaration: Declaration) -> dict[str, list[str]]:
+    """Per flow id, the lines `cite_flow_counts` adds (flows without counted items left out)."""
+    out = {}
+    for f in declaration.flows:
+        lines = [
+            f"persons of data item '{d.id or d.category}' ({d.persons:,}) from {d.persons_source}"
+            for d in f.data
+            if d.persons_source and d.persons_source.startswith("ftzlist count ")
         ]
-        flows.append(fd.model_copy(update={"warnings": [*fd.warnings, *cited]}) if cited else fd)
-    return decisions.model_copy(update={"flows": flows})
+        if lines:
+            out[f.id] = lines
+    return out
+
+
+def cite_flow_counts(fd: Any, cited: dict[str, list[str]]) -> Any:
+    """A `FlowDecision` with its lines of `count_citations` appended to its warnings."""
+    lines = cited.get(fd.flow_id)
+    return fd.model_copy(update={"warnings": [*fd.warnings, *lines]}) if lines else fd

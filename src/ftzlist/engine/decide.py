@@ -18,17 +18,20 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ftzlist import __version__
 from ftzlist.engine.exemptions import Claim, judge_claim
 from ftzlist.engine.facts import Fact, resolve
-from ftzlist.engine.match import Match, match_item
+from ftzlist.engine.match import Match, Signature, match_item, signature
 from ftzlist.law import Law
 from ftzlist.schema.common import PATHWAY_LABEL, PATHWAY_RANK, Citation, DataClass, Pathway, Sensitivity
 from ftzlist.schema.decision import (
     Check,
     Conflict,
+    DecisionHeader,
     DecisionSet,
+    DecisionTotals,
     FlowDecision,
     HandlerTotals,
     Headroom,
@@ -41,6 +44,9 @@ from ftzlist.schema.declaration import Declaration, Handler
 from ftzlist.schema.lists import Exemption, Item, ListFile
 
 ENGINE_VERSION = f"ftzlist-engine {__version__}"
+
+Checks = Literal["all", "fired"]
+"""Which rule checks a decision explains: every one evaluated, or those that bear on the answer."""
 
 
 @dataclass
@@ -92,8 +98,9 @@ def _band_state(item: Item, lo: int, hi: float) -> bool | None:
 class _Judge:
     """Holds the per-declaration state: facts, governing lists, exemption results, pools."""
 
-    def __init__(self, decl: Declaration, law: Law, as_of: dt.date):
+    def __init__(self, decl: Declaration, law: Law, as_of: dt.date, checks: Checks = "all"):
         self.decl, self.law, self.as_of = decl, law, as_of
+        self.all_checks = checks == "all"
         self.voc = law.vocabulary
         self.handler: Handler = decl.handler
         self.national = law.lists.national(as_of)
@@ -110,14 +117,21 @@ class _Judge:
             for i, flow in enumerate(decl.flows)
         }
         self.regime: dict[str, ListFile | None] = {f.key: self._governing(f) for f in self.facts}
+        # Matching reads only a fact's signature (engine.match.signature): each item is matched once
+        # per signature, not once per fact, and persons are tallied per class of facts that count
+        # alike, so a large declaration costs what its distinct kinds of data cost.
+        interned: dict[Signature, Signature] = {}
+        self.signature = {f.key: interned.setdefault(s, s) for f in self.facts for s in [signature(f)]}
         self._matches: dict[tuple[str, str, str], Match] = {}
+        self._by_signature: dict[tuple[str, str, Signature], Match] = {}
         self._counts: dict[tuple[str, str], tuple[int, float]] = {}
-        self._states: dict[tuple[str, str], list[bool | None]] = {}
-        self.position = {f.key: i for i, f in enumerate(self.facts)}
+        self._states: dict[tuple[str, str, Signature], bool | None] = {}
+        self._bare: dict[tuple[str, str], Item] = {}
+        self._tallies = self._tally()
         # the national ladder's view, gathered while flows are decided (handler totals)
         self.national_view: list[tuple[Fact, Pathway | None, list[Headroom]]] = []
         self._groups: dict[str, dict[str, list[Item]]] = {}
-        self._flags: dict[tuple[str, str, str], bool | None] = {}
+        self._flags: dict[tuple[str, str, Signature], bool | None] = {}
 
     # --- which list governs -------------------------------------------------------------------
     def _zone_lists(self) -> list[ListFile]:
@@ -225,20 +239,46 @@ class _Judge:
 
     # --- matching and counting ---------------------------------------------------------------
     def match(self, lf: ListFile, item: Item, fact: Fact) -> Match:
+        """`item` matched on `fact`: shared by every fact of the same signature, except a match
+        that names missing facts (their locations are the fact's own), kept for the fact at hand."""
+        by_signature = (lf.id, item.id, self.signature[fact.key])
+        m = self._by_signature.get(by_signature)
+        if m is not None:
+            return m
         key = (lf.id, item.id, fact.key)
         m = self._matches.get(key)
         if m is None:
-            m = self._matches[key] = match_item(item, fact, self.handler, self.voc)
+            m = match_item(item, fact, self.handler, self.voc)
+            if m.missing:
+                self._matches[key] = m
+            else:
+                self._by_signature[by_signature] = m
         return m
 
     def state(self, lf: ListFile, item: Item, fact: Fact) -> bool | None:
-        """`match(...).state` without keeping the facts read: one small vector per item, so
-        counting across a large declaration stays linear in memory."""
-        key = (lf.id, item.id)
-        vec = self._states.get(key)
-        if vec is None:
-            vec = self._states[key] = [match_item(item, f, self.handler, self.voc).state for f in self.facts]
-        return vec[self.position[fact.key]]
+        """`match(...).state`, kept per signature without the facts read."""
+        key = (lf.id, item.id, self.signature[fact.key])
+        if key not in self._states:
+            self._states[key] = self.match(lf, item, fact).state
+        return self._states[key]
+
+    def _tally(self) -> list[tuple[Fact, int, bool]]:
+        """Facts that count alike (same signature, exemption claim of their flow and governing
+        list), each class as (a fact of it, persons declared, whether some fact of it leaves
+        persons unknown)."""
+        classes: dict[tuple, list] = {}
+        for f in self.facts:
+            claim = self.claims[f.flow_index]
+            ground = None if claim is None else (claim.exemption.id if claim.exemption else "", claim.state)
+            key = (self.signature[f.key], ground, id(self.regime[f.key]))
+            c = classes.get(key)
+            if c is None:
+                c = classes[key] = [f, 0, False]
+            if f.data.persons is None:
+                c[2] = True
+            else:
+                c[1] += f.data.persons
+        return [(f, n, unknown) for f, n, unknown in classes.values()]
 
     def pooled(self, lf: ListFile, item: Item, fact: Fact) -> bool | None:
         """Whether `fact`'s persons count toward `item`'s band: the item's own conditions, or, where
@@ -246,27 +286,26 @@ class _Judge:
         sensitivity among those pooled (open sensitivity counts for certain only when both do)."""
         if item.pooling is None:
             return self.state(lf, item, fact)
-        key = (lf.id, f"{item.id}#pooling")
-        vec = self._states.get(key)
-        if vec is None:
-            bare = item.model_copy(update={"sensitivity": None})
+        key = (lf.id, f"{item.id}#pooling", self.signature[fact.key])
+        if key not in self._states:
+            bare = self._bare.get((lf.id, item.id))
+            if bare is None:
+                bare = self._bare[(lf.id, item.id)] = item.model_copy(update={"sensitivity": None})
             pooled = set(item.pooling.sensitivity)
-            vec = []
-            for f in self.facts:
-                st = match_item(bare, f, self.handler, self.voc).state
-                if st is not False and f.data_class == DataClass.personal_information:
-                    if f.sensitivity is None:
-                        st = st if pooled == set(Sensitivity) else None
-                    elif f.sensitivity not in pooled:
-                        st = False
-                vec.append(st)
-            self._states[key] = vec
-        return vec[self.position[fact.key]]
+            st = match_item(bare, fact, self.handler, self.voc).state
+            if st is not False and fact.data_class == DataClass.personal_information:
+                if fact.sensitivity is None:
+                    st = st if pooled == set(Sensitivity) else None
+                elif fact.sensitivity not in pooled:
+                    st = False
+            self._states[key] = st
+        return self._states[key]
 
-    def pool(self, lf: ListFile, item: Item) -> Iterable[Fact]:
-        """The facts whose persons count towards `item`'s band."""
+    def pool(self, lf: ListFile, item: Item) -> Iterable[tuple[Fact, int, bool]]:
+        """The classes of facts (see `_tally`) whose persons count towards `item`'s band."""
         excluded = set(lf.counting.excluded_exemptions if lf.counting else ())
-        for f in self.facts:
+        for tally in self._tallies:
+            f = tally[0]
             claim = self.claims[f.flow_index]
             if (
                 claim is not None
@@ -276,16 +315,16 @@ class _Judge:
             ):
                 continue
             if item.level == "override":
-                yield f
+                yield tally
             elif lf.kind == "national":
                 if self.regime[f.key] is None:
-                    yield f
+                    yield tally
             elif self.regime[f.key] is lf or lf.kind == "positive_list":
-                yield f
+                yield tally
 
     def claimed(self, lf: ListFile, fact: Fact) -> bool | None:
         """Whether an exclusive zone item of `lf` takes this data out of the other items."""
-        key = (lf.id, "#claimed", fact.key)
+        key = (lf.id, "#claimed", self.signature[fact.key])
         if key not in self._flags:
             states = [self.state(lf, it, fact) for it in lf.items if it.exclusive and it.level == "zone"]
             self._flags[key] = True if True in states else (None if None in states else False)
@@ -293,7 +332,7 @@ class _Judge:
 
     def specific(self, lf: ListFile, data_class: DataClass | None, fact: Fact) -> bool | None:
         """Whether a specific (not catch-all) band of `lf` catches the data on all but persons."""
-        key = (lf.id, f"#specific:{data_class}", fact.key)
+        key = (lf.id, f"#specific:{data_class}", self.signature[fact.key])
         if key not in self._flags:
             states = [
                 self.state(lf, it, fact)
@@ -319,7 +358,7 @@ class _Judge:
         key = (lf.id, item.id)
         if key not in self._counts:
             lo, hi = 0, 0.0
-            for f in self.pool(lf, item):
+            for f, n, unknown in self.pool(lf, item):
                 state = self.pooled(lf, item, f)
                 if state is False:
                     continue
@@ -335,10 +374,8 @@ class _Judge:
                         continue
                     if hit is None:
                         state = None
-                n = f.data.persons
-                if n is None:
+                if unknown:
                     hi = math.inf
-                    continue
                 hi += n
                 if state:
                     lo += n
@@ -404,15 +441,19 @@ class _Judge:
         for it in items:
             ev = self.evaluate(lf, it, fact)
             if claimed and not it.exclusive:
-                owner = next(x.id for x in items if x.exclusive and self.state(lf, x, fact))
-                out.checks.append(self.check(ev, fact, "not_fired", f"the data is judged by {owner} alone"))
+                if self.all_checks:
+                    owner = next(x.id for x in items if x.exclusive and self.state(lf, x, fact))
+                    out.checks.append(
+                        self.check(ev, fact, "not_fired", f"the data is judged by {owner} alone")
+                    )
                 continue
             if it.catch_all:
                 hit = self.specific(lf, it.data_class, fact)
                 if hit is True:
-                    out.checks.append(
-                        self.check(ev, fact, "not_fired", "a specific item of the list catches this data")
-                    )
+                    if self.all_checks:
+                        out.checks.append(
+                            self.check(ev, fact, "not_fired", "a specific item of the list catches this data")
+                        )
                     continue
                 if hit is None and ev.state is not False:
                     ev = Eval(
@@ -422,7 +463,9 @@ class _Judge:
                         None,
                         persons=ev.persons,
                     )
-            if not ev.match.out_of_scope:  # a rule about other data is not a reason for this data
+            # a rule about other data is not a reason for this data; with checks="fired" only the
+            # checks that bear on the answer (fired, lifted, unknown) are written
+            if not ev.match.out_of_scope and (self.all_checks or ev.state is not False or ev.lifted):
                 out.checks.append(self.check(ev, fact))
             if ev.lifted:
                 continue
@@ -546,14 +589,19 @@ def _exemption_item(ex: Exemption) -> Item:
     return Item(id=ex.id, title=ex.name, level="exemption", pathway=Pathway.exempt, citation=ex.citation)
 
 
-def decide(declaration: Declaration, law: Law, as_of: dt.date) -> DecisionSet:
-    """Judge every flow of `declaration` under the lists in force on `as_of`."""
-    with _no_cyclic_gc():
-        return _decide(declaration, law, as_of)
+def decide(declaration: Declaration, law: Law, as_of: dt.date, checks: Checks = "all") -> DecisionSet:
+    """Judge every flow of `declaration` under the lists in force on `as_of`.
+
+    `checks`: "all" explains every rule evaluated (`FlowDecision.checks`); "fired" keeps only the
+    checks that bear on the answer (outcome fired, lifted, unknown or overridden), which is most of
+    the work and memory of a large declaration. Everything else is the same either way.
+    """
+    with no_cyclic_gc():
+        return _decide(declaration, law, as_of, checks)
 
 
 @contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
+def no_cyclic_gc() -> Iterator[None]:
     """The engine builds millions of small acyclic objects for large declarations; the cyclic
     collector rescanning them made 100,000 flows take superlinear time. Reference counting still
     frees everything; the collector is restored (and run once) afterwards."""
@@ -566,33 +614,43 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _decide(declaration: Declaration, law: Law, as_of: dt.date) -> DecisionSet:
-    j = _Judge(declaration, law, as_of)
+def _decide(declaration: Declaration, law: Law, as_of: dt.date, checks: Checks) -> DecisionSet:
+    j = _Judge(declaration, law, as_of, checks)
+    header = _header(j)
     flows = [_flow_decision(j, i, j.by_flow[i]) for i in range(len(declaration.flows))]
+    totals = _totals(j, (fd.pathway for fd in flows))
+    return DecisionSet(**dict(header), flows=flows, **dict(totals))
+
+
+def _header(j: _Judge) -> DecisionHeader:
+    """What a decision set says before its flows: engine, day, input hash, the lists consulted."""
     used = sorted({j.national.id, *(lf.id for lf in j.zone_lists)})
-    summary: dict[str, int] = {p.value: 0 for p in Pathway}
-    for fd in flows:
-        summary[fd.pathway.value] += 1
-    return DecisionSet(
+    return DecisionHeader(
         engine_version=ENGINE_VERSION,
-        as_of=as_of,
-        input_sha256=_hash_input(declaration, as_of),
+        as_of=j.as_of,
+        input_sha256=_hash_input(j.decl, j.as_of),
         lists=[
             ListRef(
                 id=lf.id,
                 family=lf.family,
                 title=lf.title,
-                sha256=law.lists.sha256[lf.id],
+                sha256=j.law.lists.sha256[lf.id],
                 coverage_complete=lf.coverage.complete,
             )
-            for lf in (law.lists.get(i) for i in used)
+            for lf in (j.law.lists.get(i) for i in used)
         ],
-        handler=declaration.handler.name,
+        handler=j.decl.handler.name,
         governing_lists=used,
-        flows=flows,
-        handler_totals=_handler_totals(j),
-        summary={k: v for k, v in summary.items() if v},
     )
+
+
+def _totals(j: _Judge, pathways: Iterable[Pathway]) -> DecisionTotals:
+    """What a decision set says after its flows (`pathways`: every flow's, once every flow of `j`
+    has been decided): the national handler-wide view and the number of flows per pathway."""
+    summary: dict[str, int] = {p.value: 0 for p in Pathway}
+    for p in pathways:
+        summary[p.value] += 1
+    return DecisionTotals(handler_totals=_handler_totals(j), summary={k: v for k, v in summary.items() if v})
 
 
 def _strictest(pathways: Iterable[Pathway]) -> Pathway | None:
@@ -612,7 +670,7 @@ def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
     known: list[Pathway] = []
     for fact in facts:
         over, reg = j.judge(fact)
-        checks.extend(over.checks + reg.checks)
+        checks.extend(c for c in over.checks + reg.checks if j.all_checks or c.outcome != "not_fired")
         warnings.extend(fact.warnings)
         fired = over.fired + reg.fired
         k = _strictest(e.item.pathway for e in fired)

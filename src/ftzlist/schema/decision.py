@@ -151,6 +151,26 @@ class ListRef(Out):
     coverage_complete: bool
 
 
+class DecisionHeader(Out):
+    """The part of a `DecisionSet` known before any flow is decided (the first line of
+    `assess --format jsonl`)."""
+
+    engine_version: str
+    as_of: dt.date
+    input_sha256: str
+    lists: list[ListRef]
+    handler: str
+    governing_lists: list[str]
+
+
+class DecisionTotals(Out):
+    """The part of a `DecisionSet` known once every flow is decided (the last line of
+    `assess --format jsonl`)."""
+
+    handler_totals: HandlerTotals
+    summary: dict[str, int]
+
+
 class DecisionSet(Out):
     engine_version: str
     as_of: dt.date

@@ -1,0 +1,75 @@
+"""A declaration judged one flow at a time, for outputs that stream (`assess --format jsonl`) and
+for deciding only some flows (cross-zone alternatives).
+
+`decide()` returns the whole `DecisionSet`; `Assessment` gives the same parts in order without
+keeping them: `header()` (known before any flow), `flow(i)` / `flows()`, then `totals()` (the
+handler-wide view, known once every flow is decided). What is shared by the whole declaration
+(the lists in force, the governing list of each data item, matches per kind of data, person
+counts) is computed once per assessment, as `decide()` does: the flows come out identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from ftzlist.engine.decide import Checks, _flow_decision, _header, _Judge, _totals, no_cyclic_gc
+from ftzlist.law import Law
+from ftzlist.schema.common import Pathway
+from ftzlist.schema.decision import DecisionHeader, DecisionTotals, FlowDecision
+from ftzlist.schema.declaration import Declaration
+
+
+class Assessment:
+    """One declaration under the lists in force on `as_of` (see `decide` for `checks`).
+
+    Memory: the declaration, one fact per data item and the shared tables; a flow's decision is
+    kept only by whoever asks for it.
+    """
+
+    def __init__(self, declaration: Declaration, law: Law, as_of: dt.date, checks: Checks = "all") -> None:
+        with no_cyclic_gc():
+            self._j = _Judge(declaration, law, as_of, checks)
+        self._pathways: dict[int, Pathway] = {}
+        self._repeated = False
+
+    def header(self) -> DecisionHeader:
+        """Engine, day, input hash and the lists consulted (`DecisionSet`'s leading fields)."""
+        return _header(self._j)
+
+    def __len__(self) -> int:
+        return len(self._j.decl.flows)
+
+    def flow(self, index: int) -> FlowDecision:
+        """The decision of flow `index` (0-based, declaration order). IndexError outside."""
+        if not 0 <= index < len(self):
+            raise IndexError(f"no flow {index} in a declaration of {len(self)}")
+        with no_cyclic_gc():
+            fd = _flow_decision(self._j, index, self._j.by_flow[index])
+        self._repeated = self._repeated or index in self._pathways
+        self._pathways[index] = fd.pathway
+        return fd
+
+    def flows(self) -> Iterator[FlowDecision]:
+        """Every flow's decision, in declaration order, one at a time."""
+        for i in range(len(self)):
+            yield self.flow(i)
+
+    def totals(self) -> DecisionTotals:
+        """Handler totals and the pathway summary (`DecisionSet`'s trailing fields).
+
+        Raises RuntimeError unless every flow has been decided exactly once through this object
+        (the national handler-wide view is gathered while flows are decided)."""
+        if self._repeated or len(self._pathways) != len(self):
+            raise RuntimeError("totals are known once every flow has been decided once")
+        return _totals(self._j, (self._pathways[i] for i in range(len(self))))
+
+    def determined(self) -> bool:
+        """True when no flow decided so far is undetermined."""
+        return Pathway.undetermined not in self._pathways.values()
+
+    def governed_by(self, index: int) -> set[str]:
+        """Ids of the zone lists that govern some data item of flow `index` (by sector, enterprise
+        type and scenario, before exemptions): a flow none of whose data a list governs is never
+        decided by that list."""
+        return {lf.id for f in self._j.by_flow[index] if (lf := self._j.regime[f.key]) is not None}
