@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ftzlist.errors import InputError
 from ftzlist.law import Law, ListSet, Vocabulary, nearest, parent_of
+from ftzlist.law.scope import enclosing
 from ftzlist.schema.declaration import Declaration
 from ftzlist.schema.instruments import Instruments, InstrumentsFile, citation_context, merge
 from ftzlist.schema.lists import ListFile
@@ -71,6 +72,14 @@ def _merge(files: list[tuple[str, VocabularyFile]]) -> Vocabulary:
             problems.append(f"scenario {sc.id}: unknown sector {sc.sector}")
         elif not sc.id.startswith(sc.sector + "."):
             problems.append(f"scenario {sc.id}: id must start with its sector '{sc.sector}.'")
+    for zone in voc.zones.values():
+        if zone.within is not None and zone.within not in voc.zones:
+            problems.append(f"zone {zone.id}: within names unknown zone '{zone.within}'")
+        else:
+            chain = enclosing(zone.id, voc)
+            last = voc.zones.get(chain[-1])
+            if last is not None and last.within in chain:
+                problems.append(f"zone {zone.id}: within leads back to itself ({' -> '.join(chain)})")
     for sector in voc.sectors.values():
         for et in sector.enterprise_types:
             voc.enterprise_types[et.id] = sector.id
@@ -153,6 +162,7 @@ def check_list(lf: ListFile, voc: Vocabulary, where: str) -> list[str]:
         zone = voc.zones.get(lf.scope.zone)
         if zone:
             need("area", lf.scope.areas, {a.id: a for a in zone.areas}, "scope")
+    need("place", lf.scope.places, voc.zones, "scope.places")
     for s in lf.sectors:
         need("sector", [s.sector], voc.sectors, f"sector {s.sector}")
         need("enterprise type", s.enterprise_types, voc.enterprise_types, f"sector {s.sector}")
@@ -266,6 +276,8 @@ def check_declaration(decl: Declaration, law: Law) -> list[str]:
         elif h.zone in voc.zones:
             need("handler.area", h.area, [a.id for a in voc.zones[h.zone].areas], f"area of {h.zone}")
     need("handler.sector", h.sector, voc.sectors, "sector")
+    for i, filed in enumerate(h.filings):
+        need(f"handler.filings[{i}]", filed, law.lists.by_id, "list")
     need("handler.enterprise_type", h.enterprise_type, voc.enterprise_types, "enterprise type")
     if (
         h.enterprise_type in voc.enterprise_types

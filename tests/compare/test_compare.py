@@ -184,6 +184,12 @@ def test_zones_option_and_area_placements(law: Law) -> None:
     c = compare(decl, law, dt.date(2024, 9, 2), ["shanghai-ftz"])
     # While Lingang's positive list is in force, Lingang and the rest of Shanghai are apart.
     assert [p.label for p in c.placements] == ["national", "shanghai-ftz/lingang", "shanghai-ftz/baoshui"]
+    # The positive list lightens only once its filing is recorded (issue 17 §7): not filed here.
+    assert c.cell("manufacturing", "shanghai-ftz/lingang").regimes == ["cn-national-2024"]
+    filed = decl.model_copy(
+        update={"handler": decl.handler.model_copy(update={"filings": ["shanghai-lingang-2024"]})}
+    )
+    c = compare(filed, law, dt.date(2024, 9, 2), ["shanghai-ftz"])
     assert c.cell("manufacturing", "shanghai-ftz/lingang").regimes == ["shanghai-lingang-2024"]
     assert c.cell("manufacturing", "shanghai-ftz/baoshui").regimes == ["cn-national-2024"]
 

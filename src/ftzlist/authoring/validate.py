@@ -411,7 +411,7 @@ def _structure(doc: _Doc, lf: ListFile) -> None:
             loc=("coverage",),
             severity="warning",
         )
-    if lf.kind == "negative_list" and lf.sectors and lf.off_list is None:
+    if lf.kind == "negative_list" and (lf.sectors or lf.scope.sectors == "all") and lf.off_list is None:
         doc.add(
             "a negative list with sectors but no `off_list`: data no item catches gets no answer from it",
             loc=("sectors",),
@@ -420,7 +420,7 @@ def _structure(doc: _Doc, lf: ListFile) -> None:
     sectors = {s.sector for s in lf.sectors}
     for i, it in enumerate(lf.items):
         for s in it.sectors or ():
-            if lf.sectors and s not in sectors:
+            if lf.scope.sectors == "listed" and lf.sectors and s not in sectors:
                 doc.add(
                     f"sector '{s}' is not one the list covers (sectors: {', '.join(sorted(sectors))})",
                     item=it.id,

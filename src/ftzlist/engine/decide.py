@@ -25,6 +25,14 @@ from ftzlist.engine.exemptions import Claim, judge_claim
 from ftzlist.engine.facts import Fact, resolve
 from ftzlist.engine.match import Match, Signature, match_item, signature
 from ftzlist.law import Law
+from ftzlist.law.scope import (
+    binds_place,
+    binds_sector,
+    filing_obligation,
+    filing_recorded,
+    filing_warning,
+    scope_warnings,
+)
 from ftzlist.schema.common import PATHWAY_LABEL, PATHWAY_RANK, Citation, DataClass, Pathway, Sensitivity
 from ftzlist.schema.decision import (
     Check,
@@ -74,6 +82,7 @@ class Outcome:
     pseudo_unknown: list[tuple[int, Missing]] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     regime: str = ""
+    unfiled: list[tuple[ListFile, Pathway]] = field(default_factory=list)  # positive lists once filed
 
     def unknown_rank(self) -> int:
         ranks = [e.rank for e in self.unknown] + [r for r, _ in self.pseudo_unknown]
@@ -111,6 +120,7 @@ class _Judge:
             self.by_flow[f.flow_index].append(f)
         self.governing_missing: list[Missing] = []
         self.governing_conflicts: list[Conflict] = []
+        self.governing_warnings: list[str] = []  # how a list binds the handler, where the source is unsure
         self.zone_lists = self._zone_lists()
         self.claims: dict[int, Claim | None] = {
             i: judge_claim(i, flow, self.by_flow[i], self.handler, self.national, self.voc, law.lists)
@@ -140,19 +150,13 @@ class _Judge:
             return []
         found = []
         for lf in self.in_force:
-            if lf.kind == "national" or lf.scope.zone != h.zone:
+            if lf.kind == "national":
                 continue
-            if lf.scope.areas is not None:
-                if h.area is None:
-                    self.governing_missing.append(
-                        Missing(
-                            field="handler.area", why=f"{lf.id} binds only areas {', '.join(lf.scope.areas)}"
-                        )
-                    )
-                    continue
-                if h.area not in lf.scope.areas:
-                    continue
-            found.append(lf)
+            state, missing = binds_place(lf, h, self.voc)  # ftzlist.law.scope: zone, areas, places
+            self.governing_missing.extend(missing)
+            if state:
+                found.append(lf)
+                self.governing_warnings.extend(scope_warnings(lf, h, self.voc))
         negative = [lf for lf in found if lf.kind == "negative_list"]
         families = defaultdict(list)
         for lf in negative:
@@ -169,33 +173,7 @@ class _Judge:
         return found
 
     def _sector_scope(self, lf: ListFile, fact: Fact) -> tuple[bool | None, list[Missing]]:
-        h = self.handler
-        if h.sector is None:
-            return None, [Missing(field="handler.sector", why=f"{lf.id} binds handlers by sector")]
-        scope = next((s for s in lf.sectors if s.sector == h.sector), None)
-        if scope is None:
-            return False, []
-        if scope.enterprise_types is not None:
-            if h.enterprise_type is None:
-                return None, [
-                    Missing(
-                        field="handler.enterprise_type",
-                        why=f"{lf.id} binds only some enterprise types of {h.sector}",
-                    )
-                ]
-            if h.enterprise_type not in scope.enterprise_types:
-                return False, []
-        if scope.scenarios is not None:
-            if fact.flow.scenario is None:
-                return None, [
-                    Missing(
-                        field=f"flows[{fact.flow_index}].scenario",
-                        why=f"{lf.id} covers only some scenarios of {h.sector}",
-                    )
-                ]
-            if fact.flow.scenario not in scope.scenarios:
-                return False, []
-        return True, []
+        return binds_sector(lf, self.handler, fact.flow.scenario, fact.flow_index)  # ftzlist.law.scope
 
     def _governing(self, fact: Fact) -> ListFile | None:
         for lf in self.zone_lists:
@@ -545,7 +523,9 @@ class _Judge:
             pos = Outcome()
             self.layer(p, [it for it in p.items if it.level == "zone"], fact, pos)
             reg.checks.extend(pos.checks)
-            if pos.fired and not pos.unknown:
+            if pos.fired and not pos.unknown and not filing_recorded(p, self.handler):
+                reg.unfiled.append((p, _strictest(e.item.pathway for e in pos.fired)))  # type: ignore[arg-type]
+            elif pos.fired and not pos.unknown:
                 reg.regime = p.id
                 reg.fired.extend(pos.fired)
                 return over, reg
@@ -662,7 +642,7 @@ def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
     items: list[ItemDecision] = []
     checks: list[Check] = []
     missing: list[Missing] = []
-    warnings: list[str] = []
+    warnings: list[str] = list(j.governing_warnings)
     conflicts: list[Conflict] = list(j.governing_conflicts)
     obligations: dict[str, ObligationOut] = {}
     headroom: list[Headroom] = []
@@ -720,6 +700,12 @@ def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
             if ev.item.status in ("U", "C"):
                 warnings.append(f"{ev.item.id} rests on a fact tagged [{ev.item.status}] in the sources")
         _obligations(j, fact, fired, reg, obligations)
+        for p, lighter in reg.unfiled:  # a positive list that applies only once its filing is recorded
+            needed = fact_undetermined or k is None or PATHWAY_RANK[k] > PATHWAY_RANK[lighter]
+            if needed:
+                ob = filing_obligation(p)
+                obligations.setdefault(ob.id, ob)
+            warnings.append(filing_warning(p, needed))
         fact_headroom = _headroom(j, fact, reg)
         headroom.extend(fact_headroom)
         if (

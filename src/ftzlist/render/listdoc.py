@@ -55,6 +55,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "binds": ("适用对象", "Binds"),
     "zone": ("区域", "zone"),
     "areas": ("片区", "areas"),
+    "places": ("另及（整体适用，含其内区域）", "also (whole, with every place within)"),
+    "every_sector": ("适用于全部行业（按数据类别）", "every sector (category-based)"),
+    "after_filing": (
+        "数据处理者完成本清单备案（{proc}）后，清单所列数据方可自由流动；备案记录前按其他规则判断",
+        "listed data flows freely only once the handler's filing of this list ({proc}) is recorded; "
+        "until then the rest of the law decides",
+    ),
     "status": ("可信度", "Status"),
     "checked": ("最近一次与来源核对", "Last checked against its sources"),
     "not_recorded": ("未记录", "not recorded"),
@@ -181,6 +188,8 @@ PART_NAMES: dict[str, tuple[str, str]] = {
     "counting": ("计数规则", "counting rule"),
     "sectors": ("行业范围", "sector scope"),
     "references_other_lists": ("参照其他自贸区清单", "other zones' lists may be relied on"),
+    "scope": ("适用范围", "scope"),
+    "filing_required": ("完成备案后方可适用", "relied on only after its filing"),
     "catalogue": ("目录条目", "catalogue entry"),
 }
 """What a citation belongs to, by the field that holds it; a field not named here is shown by its
@@ -417,6 +426,19 @@ def reading_document(lf: ListFile, law: Law, lang: Lang = "en", *, file: str | N
             names = {a.id: a.name for a in zone.areas}
             areas = d.comma.join(d.t(names[a]) if a in names else a for a in lf.scope.areas)
             binds += f"; {d.w('areas')}: {areas}"
+    if lf.scope.places:
+        places = d.comma.join(
+            f"`{p}` ({d.t(voc.zones[p].name)})" if p in voc.zones else f"`{p}`" for p in lf.scope.places
+        )
+        binds += f"; {d.w('places')}: {places}"
+    if lf.scope.sectors == "all":
+        binds += f"; {d.w('every_sector')}"
+    if lf.scope.citation:
+        binds += f" {d.cite(lf.scope.citation)}"
+    if lf.filing_required:
+        binds += (
+            f"; {d.w('after_filing', proc=f'`{lf.filing_required.procedure}`')} [{lf.filing_required.status}]"
+        )
     rows.append([d.w("binds"), binds])
     rows.append([d.w("status"), lf.status])
     rows.append([d.w("checked"), str(lf.last_checked_on or d.w("not_recorded"))])

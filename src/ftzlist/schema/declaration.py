@@ -38,6 +38,11 @@ class Handler(Strict):
     ciio: bool | None = Field(None, description="Critical information infrastructure operator.")
     holdings: Holdings | None = None
     penalties_past_2y: list[str] | None = Field(None, description="Penalties or investigations; [] = none.")
+    filings: list[Id] = Field(
+        default_factory=list,
+        description="Lists whose filing by this handler is recorded (list ids), for lists relied on only "
+        "after a filing (`filing_required`); a list not named here is read as not filed.",
+    )
 
     @field_validator("uscc")
     @classmethod

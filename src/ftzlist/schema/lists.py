@@ -392,11 +392,47 @@ class Source(Strict):
 
 
 class Scope(Strict):
-    """Whom the list binds: handlers registered in the zone (and these areas); None = nationwide."""
+    """Whom the list binds (issue 17 §7; `ftzlist.law.scope` reads it).
 
-    zone: Id | None = None
-    areas: list[Id] | None = None
+    - Place: handlers registered in `zone` (only in its `areas` when given; None = nationwide),
+      and in each of `places` or a place within one (a whole city, a park beside the zone).
+    - Sectors: `listed` binds only the sectors of the list's `sectors` entries; `all` binds every
+      sector (a category-based list), the `sectors` entries then only adding notes and citations.
+    """
+
+    zone: Id | None = Field(None, description="The list's own zone (its issuer's); None = nationwide.")
+    areas: list[Id] | None = Field(None, description="Areas of `zone` bound; None = the whole zone.")
+    places: list[Id] = Field(
+        default_factory=list,
+        description="Further places bound whole (zone vocabulary ids: a city, a park, another zone).",
+    )
+    sectors: Literal["listed", "all"] = Field(
+        "listed", description="`all`: every sector is bound (a category-based list)."
+    )
+    citation: Citation | None = Field(None, description="The provision setting the scope.")
     description: Text
+
+    @model_validator(mode="after")
+    def _places(self) -> Scope:
+        if self.places and self.zone is None:
+            raise ValueError("scope.places needs scope.zone (a nationwide list binds every place)")
+        if self.zone is not None and self.zone in self.places:
+            raise ValueError(f"scope.places repeats the list's own zone '{self.zone}'")
+        dupes = sorted(p for p, n in Counter(self.places).items() if n > 1)
+        if dupes:
+            raise ValueError(f"scope.places names {', '.join(dupes)} twice")
+        return self
+
+
+class FilingGate(Strict):
+    """A positive list whose free flow starts only once the handler's filing of the list is
+    recorded (Lingang: "在完成备案后"). Until then the list lightens nothing: the flow gets the rest
+    of the law's answer plus the duty to file (`procedure`), and the reading is stated."""
+
+    procedure: Id = Field(description="The list's procedure that carries out the filing.")
+    citation: Citation
+    reading: str | None = Field(None, description="Interpretation taken where the source is ambiguous.")
+    status: Status = "V"
 
 
 class ListFile(Strict):
@@ -420,6 +456,11 @@ class ListFile(Strict):
     )
     scale: str | None = None
     scope: Scope
+    filing_required: FilingGate | None = Field(
+        None,
+        description="Positive lists: relied on only once the handler's filing of the list is recorded "
+        "(`handler.filings`).",
+    )
     sources: list[Source]
     last_checked_on: dt.date | None = Field(
         None,
@@ -461,6 +502,24 @@ class ListFile(Strict):
             if latest != self.effective_from:
                 raise ValueError(
                     f"effective_from {self.effective_from} must be the latest of effective_from_dates ({latest})"
+                )
+        if self.filing_required is not None:
+            if self.kind != "positive_list":
+                raise ValueError("filing_required is for positive lists (free flow after a filing)")
+            if self.filing_required.procedure not in {p.id for p in self.procedures}:
+                raise ValueError(
+                    f"filing_required.procedure '{self.filing_required.procedure}' is not a procedure of the list"
+                )
+        if self.kind == "national" and self.scope.sectors == "all":
+            raise ValueError("scope.sectors: all is for zone lists (the national list binds every handler)")
+        if self.scope.sectors == "all":
+            narrowed = [
+                s.sector for s in self.sectors if s.enterprise_types is not None or s.scenarios is not None
+            ]
+            if narrowed:
+                raise ValueError(
+                    "scope.sectors is all (every sector bound whole) but sector entries narrow it: "
+                    + ", ".join(narrowed)
                 )
         ids = Counter([i.id for i in self.items] + [e.id for e in self.exemptions])
         dupes = sorted(i for i, n in ids.items() if n > 1)

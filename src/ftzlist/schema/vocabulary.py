@@ -8,6 +8,8 @@ merges them, rejecting duplicate ids.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from ftzlist.schema.common import Citation, DataClass, Id, Strict, Text
@@ -68,12 +70,21 @@ class Area(Strict):
 
 
 class Zone(Strict):
-    """A free trade zone (or port) and its areas (片区)."""
+    """A place a handler can be registered in and a list can bind: a free trade zone (or port) with
+    its areas (片区), or a wider or separate place some editions bind (a whole city, a park).
+
+    `within` names the place that contains it (the Beijing FTZ lies within Beijing): a list binding
+    a place binds every place within it. A handler declares the most specific place it is
+    registered in (`handler.zone`)."""
 
     id: Id
     name: Text
     province: Text
+    kind: Literal["free_trade_zone", "free_trade_port", "city", "park"] = "free_trade_zone"
+    within: Id | None = Field(None, description="The place that contains this one (a zone id).")
     areas: list[Area] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list, description="Where the place and its extent are named.")
+    note: str | None = None
 
 
 class VocabularyFile(Strict):
