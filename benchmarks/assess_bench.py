@@ -1,93 +1,161 @@
-"""Benchmark: assess one generated declaration of N flows with full explanations.
+"""Benchmark: `ftzlist assess` on generated declarations of 1k, 10k, 100k (and 1M) flows.
 
-Prints flows/second for `decide()` alone and for the JSON dump, and the peak memory.
-Run: .venv/bin/python benchmarks/assess_bench.py [--flows 100000] [--zone fujian-ftz --area xiamen]
+Each run is the CLI in a fresh process (`assess FILE --format F -o OUT`), measured from outside:
+wall time, CPU time (user + system) and peak resident memory of that process (`wait4`), with the
+1-minute load average before and after (the machine is shared: wall time depends on it, CPU time
+much less). Prints one row per (flows, format, checks).
+
+    .venv/bin/python benchmarks/assess_bench.py                       # 1k, 10k, 100k; json and jsonl
+    .venv/bin/python benchmarks/assess_bench.py --flows 1000000 --formats jsonl
+    .venv/bin/python benchmarks/assess_bench.py --flows 10000 --src /tmp/old/src   # another tree
+
+`--src` runs the CLI from another source tree (e.g. `git archive <commit> src | tar -x -C /tmp/old`)
+to measure before and after side by side. `--items N` generates one flow of N data items instead
+(the 20,000-item declaration of issue 11). The declarations mix scenarios, categories, subjects,
+unknown persons and exemption claims of a pharma handler in a zone whose list permits reliance
+on other zones' lists (so the cross-zone alternatives are computed, as by default).
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import json
+import os
 import random
-import resource
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ftzlist.engine import decide
-from ftzlist.loader import load_law
-from ftzlist.schema.declaration import Declaration
+if TYPE_CHECKING:
+    from ftzlist.schema.declaration import Declaration
 
-MIX = [
-    ("pharma.clinical_trial", "health.clinical_trial", "trial_subject"),
-    ("pharma.pharmacovigilance", "health.adverse_event", "patient"),
-    ("pharma.hcp_engagement", "professional.healthcare_professional", "healthcare_professional"),
-    ("pharma.other", "contact.email", "customer"),
-    ("general.hr_management", "professional.employee", "employee"),
-    ("pharma.rnd", "business.rnd", None),
+SCENARIOS = [
+    ("pharma.clinical_trial", ["health.clinical_trial", "health.medical_record", "contact.phone"]),
+    ("pharma.pharmacovigilance", ["health.adverse_event", "contact.email", "contact.phone"]),
+    ("pharma.hcp_engagement", ["professional.healthcare_professional", "contact.email"]),
+    ("pharma.rnd", ["business.rnd", "health.medical_record"]),
+    ("pharma.other", ["contact.email", "customer.membership", "finance.bank_account"]),
+    ("general.hr_management", ["professional.employee", "identity.government_id.resident_id"]),
 ]
+SUBJECTS = ["trial_subject", "patient", "healthcare_professional", "customer", "employee", None]
+HANDLER = {
+    "name": "Bench Pharma",
+    "zone": "fujian-ftz",
+    "area": "xiamen",
+    "sector": "pharma",
+    "enterprise_type": "pharma.chemical_drugs",
+    "ciio": False,
+    "holdings": {
+        "persons_pi": 50_000,
+        "persons_sensitive": 20_000,
+        "persons_sensitive_accounts_or_medical": 1_000,
+    },
+}
+
+
+def flow(i: int, rng: random.Random, items: int | None = None) -> dict:
+    scenario, categories = SCENARIOS[i % len(SCENARIOS)]
+    data = []
+    for k in range(items if items is not None else rng.randint(1, 3)):
+        item = {"id": f"d{k}", "category": rng.choice(categories)}
+        subject = rng.choice(SUBJECTS)
+        if subject:
+            item["subject"] = subject
+        if rng.random() > 0.02:  # some figures not known yet
+            item["persons"] = rng.randint(0, 40)
+        data.append(item)
+    out = {
+        "id": f"flow-{i:07d}",
+        "scenario": scenario,
+        "recipient": {"name": f"Recipient {i % 50}", "country": rng.choice(["US", "DE", "SG", "JP"])},
+        "purpose": "generated",
+        "data": data,
+    }
+    if scenario == "general.hr_management":
+        out["exemption"] = "hr_management"
+    return out
 
 
 def generate(n: int, zone: str | None, area: str | None, seed: int = 7) -> Declaration:
+    """The declaration of `write_declaration` as a model, placed in `zone`/`area` (benchmarks/web_bench.py)."""
+    from ftzlist.schema.declaration import Declaration
+
     rng = random.Random(seed)
-    flows = []
-    for i in range(n):
-        scenario, category, subject = MIX[i % len(MIX)]
-        data = [
-            {"id": f"d{k}", "category": category, "subject": subject, "persons": rng.randint(0, 20)}
-            for k in range(rng.randint(1, 3))
-        ]
-        flow = {
-            "id": f"flow-{i:06d}",
-            "scenario": scenario,
-            "recipient": {"name": f"Recipient {i % 50}", "country": rng.choice(["US", "DE", "SG", "JP"])},
-            "purpose": "generated",
-            "data": data,
-        }
-        if scenario == "general.hr_management":
-            flow["exemption"] = "hr_management"
-        flows.append(flow)
-    handler = {
-        "name": "Bench Pharma",
-        "zone": zone,
-        "area": area,
-        "sector": "pharma",
-        "enterprise_type": "pharma.chemical_drugs",
-        "ciio": False,
-        "holdings": {
-            "persons_pi": 50_000,
-            "persons_sensitive": 20_000,
-            "persons_sensitive_accounts_or_medical": 1_000,
-        },
+    handler = dict(HANDLER, zone=zone, area=area if zone else None)
+    return Declaration.model_validate({"handler": handler, "flows": [flow(i, rng) for i in range(n)]})
+
+
+def write_declaration(path: Path, flows: int, items: int | None, seed: int = 7) -> None:
+    """A declaration of `flows` flows (or one flow of `items` items), written flow by flow."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"handler": ' + json.dumps(HANDLER) + ', "flows": [\n')
+        for i in range(flows):
+            out.write(("," if i else "") + json.dumps(flow(i, rng, items)) + "\n")
+        out.write("]}\n")
+
+
+def run(src: Path | None, decl: Path, fmt: str, checks: str | None, out: Path) -> dict:
+    args = [sys.executable, "-c", "from ftzlist.cli import main; main()", "assess", str(decl)]
+    args += ["--format", fmt, "--as-of", "2026-06-30", "-o", str(out), "--force"]
+    if checks:
+        args += ["--checks", checks]
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    load_before = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"assess failed ({code}): {err[-2000:]}")
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mib": usage.ru_maxrss / 1024,
+        "out_mb": out.stat().st_size / 1e6,
+        "load": (load_before, os.getloadavg()[0]),
     }
-    return Declaration.model_validate({"handler": handler, "flows": flows})
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--flows", type=int, default=100_000)
-    ap.add_argument("--zone", default="fujian-ftz")
-    ap.add_argument("--area", default="xiamen")
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--flows", default="1000,10000,100000", help="comma-separated flow counts")
+    ap.add_argument("--items", type=int, default=None, help="one flow of this many data items instead")
+    ap.add_argument("--formats", default="json,jsonl", help="comma-separated: json, jsonl")
+    ap.add_argument("--checks", default="", help="'fired' or 'all' for every run (default: the format's)")
+    ap.add_argument("--src", type=Path, default=None, help="run the CLI from this source tree")
     args = ap.parse_args()
-    zone = None if args.zone in ("", "none") else args.zone
-    law = load_law()
-    t0 = time.perf_counter()
-    decl = generate(args.flows, zone, args.area if zone else None)
-    t1 = time.perf_counter()
-    ds = decide(decl, law, dt.date(2026, 6, 30))
-    t2 = time.perf_counter()
-    payload = ds.model_dump_json()
-    t3 = time.perf_counter()
-    checks = sum(len(f.checks) for f in ds.flows)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sizes = [1] if args.items else [int(x) for x in args.flows.split(",")]
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, src {args.src or 'installed'}")
     print(
-        f"flows: {args.flows:,}  data items: {sum(len(f.data) for f in decl.flows):,}  zone: {zone or 'none (national)'}"
+        f"{'flows':>9} {'items':>9} {'format':>6} {'checks':>7} {'wall s':>8} {'CPU s':>8} "
+        f"{'flows/s wall':>12} {'flows/s CPU':>11} {'peak MiB':>9} {'out MB':>8}  load 1-min"
     )
-    print(f"generate+validate: {t1 - t0:.2f} s")
-    print(
-        f"decide:            {t2 - t1:.2f} s  -> {args.flows / (t2 - t1):,.0f} flows/s  ({checks:,} rule checks explained)"
-    )
-    print(f"json dump:         {t3 - t2:.2f} s  ({len(payload) / 1e6:,.1f} MB)")
-    print(f"end to end:        {args.flows / (t3 - t1):,.0f} flows/s   peak RSS {peak:,.0f} MiB")
-    print(f"pathways: {ds.summary}")
+    with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
+        for n in sizes:
+            decl = Path(tmp) / f"decl-{n}.json"
+            write_declaration(decl, n, args.items)
+            n_items = (
+                sum(len(f["data"]) for f in json.loads(decl.read_text())["flows"]) if n <= 100_000 else None
+            )
+            for fmt in args.formats.split(","):
+                r = run(args.src, decl, fmt, args.checks or None, Path(tmp) / f"out.{fmt}")
+                checks = args.checks or ("fired" if fmt == "jsonl" else "all")
+                items = f"{n_items:,}" if n_items is not None else "~2n"
+                print(
+                    f"{n:>9,} {items:>9} {fmt:>6} {checks:>7} {r['wall']:>8.1f} {r['cpu']:>8.1f} "
+                    f"{n / r['wall']:>12,.0f} {n / r['cpu']:>11,.0f} {r['rss_mib']:>9,.0f} {r['out_mb']:>8,.1f}"
+                    f"  {r['load'][0]:.1f} -> {r['load'][1]:.1f}",
+                    flush=True,
+                )
+                (Path(tmp) / f"out.{fmt}").unlink()
 
 
 if __name__ == "__main__":

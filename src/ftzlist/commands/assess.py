@@ -240,7 +240,9 @@ def _stream(
         assessment = Assessment(decl, the_law, day, checks)  # type: ignore[arg-type]
         header = assessment.header()
         permits = permitting_lists(the_law, header) if alternatives and decl.handler.zone else []
-        found = decided_elsewhere(decl, the_law, day, header.governing_lists) if permits else {}
+        found = (
+            decided_elsewhere(decl, the_law, day, header.governing_lists, like=assessment) if permits else {}
+        )
 
         flows = _flows(assessment, found, permits, count_citations(decl))
         with no_cyclic_gc():

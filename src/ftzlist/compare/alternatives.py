@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from ftzlist.compare.placements import Placement, place, placements
 from ftzlist.engine.decide import Checks
+from ftzlist.engine.stream import Assessment
 from ftzlist.law import Law
 from ftzlist.schema.common import PATHWAY_RANK, Pathway
 from ftzlist.schema.decision import DecisionHeader, DecisionSet, FlowDecision
@@ -117,23 +118,25 @@ def decided_elsewhere(
     as_of: dt.date,
     home_lists: Iterable[str],
     wanted: Iterable[int] | None = None,
+    like: Assessment | None = None,
 ) -> dict[int, list[Elsewhere]]:
     """Per flow index (of `wanted`, default all), its answers under every other zone whose own
     lists decided it, in placement order. Under each zone only the flows some of whose data a
     list of that zone (not one of `home_lists`) governs are decided; memory: one zone's shared
-    tables at a time and two small values per answer kept."""
-    from ftzlist.engine.stream import Assessment
-
+    tables at a time and two small values per answer kept. `like`: an assessment of the same flows
+    (at home) whose resolved data items are reused."""
     home = set(home_lists)
     indexes = range(len(declaration.flows)) if wanted is None else sorted(set(wanted))
     out: dict[int, list[Elsewhere]] = defaultdict(list)
+    first = like
     for p in placements(law, as_of, None, declaration):
         if p.zone is None or p.zone == declaration.handler.zone:
             continue
         # the lists that can govern data there are among the zone's lists in force (`p.lists`)
         if not any(_zone_list(law, i, home) for i in p.lists):
             continue
-        there = Assessment(place(declaration, p), law, as_of, checks="fired")
+        there = Assessment(place(declaration, p), law, as_of, checks="fired", like=first)
+        first = first or there
         for i in indexes:
             if any(_zone_list(law, r, home) for r in there.governed_by(i)):
                 found = _decided_by_zone(there.flow(i), home, law)

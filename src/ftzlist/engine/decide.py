@@ -107,14 +107,21 @@ def _band_state(item: Item, lo: int, hi: float) -> bool | None:
 class _Judge:
     """Holds the per-declaration state: facts, governing lists, exemption results, pools."""
 
-    def __init__(self, decl: Declaration, law: Law, as_of: dt.date, checks: Checks = "all"):
+    def __init__(
+        self,
+        decl: Declaration,
+        law: Law,
+        as_of: dt.date,
+        checks: Checks = "all",
+        facts: list[Fact] | None = None,
+    ):
         self.decl, self.law, self.as_of = decl, law, as_of
         self.all_checks = checks == "all"
         self.voc = law.vocabulary
         self.handler: Handler = decl.handler
         self.national = law.lists.national(as_of)
         self.in_force = law.lists.in_force(as_of)
-        self.facts = resolve(decl, self.voc)
+        self.facts = resolve(decl, self.voc) if facts is None else facts  # the same wherever it is placed
         self.by_flow: dict[int, list[Fact]] = defaultdict(list)
         for f in self.facts:
             self.by_flow[f.flow_index].append(f)
@@ -142,6 +149,10 @@ class _Judge:
         self.national_view: list[tuple[Fact, Pathway | None, list[Headroom]]] = []
         self._groups: dict[str, dict[str, list[Item]]] = {}
         self._flags: dict[tuple[str, str, Signature], bool | None] = {}
+        self._items: dict[tuple[str, str], list[Item]] = {}
+        self._layers: dict[tuple, tuple[list[Eval], list[Eval], list[Check], str]] = {}
+        self._headrooms: dict[tuple, tuple[list[Headroom], str]] = {}
+        self._obligations: dict[tuple, list[tuple[str, ObligationOut]]] = {}
 
     # --- which list governs -------------------------------------------------------------------
     def _zone_lists(self) -> list[ListFile]:
@@ -411,10 +422,40 @@ class _Judge:
             reason=reason,
         )
 
-    def layer(self, lf: ListFile, items: list[Item], fact: Fact, out: Outcome) -> None:
+    def items_at(self, lf: ListFile, level: str) -> list[Item]:
+        """The items of `lf` at `level` that can concern this handler's sector."""
+        key = (lf.id, level)
+        if key not in self._items:
+            sector = self.handler.sector
+            self._items[key] = [
+                it
+                for it in lf.items
+                if it.level == level and (it.sectors is None or sector is None or sector in it.sectors)
+            ]
+        return self._items[key]
+
+    def layer(self, lf: ListFile, level: str, fact: Fact, out: Outcome) -> None:
+        """Judge the items of one list at one level on one fact (`_layer`), once per signature and
+        clearances held: the answer is shared by every such fact, its checks re-addressed to the
+        fact. An answer that names missing facts (their locations are the fact's own) is not shared."""
+        key = (lf.id, level, self.signature[fact.key], tuple(fact.data.cleared))
+        done = self._layers.get(key)
+        if done is None:
+            part = Outcome()
+            self._layer(lf, self.items_at(lf, level), fact, part)
+            done = (part.fired, part.unknown, part.checks, fact.key)
+            if not any(ev.match.missing for ev in part.fired + part.unknown):
+                self._layers[key] = done
+        fired, unknown, checks, judged = done
+        out.fired.extend(fired)
+        out.unknown.extend(unknown)
+        if judged == fact.key:
+            out.checks.extend(checks)
+        else:
+            out.checks.extend(c.model_copy(update={"data_item": fact.key}) for c in checks)
+
+    def _layer(self, lf: ListFile, items: list[Item], fact: Fact, out: Outcome) -> None:
         """Judge `items` of one list on one fact, applying the exclusive and catch-all rules."""
-        sector = self.handler.sector
-        items = [it for it in items if it.sectors is None or sector is None or sector in it.sectors]
         claimed = self.claimed(lf, fact) if any(it.exclusive for it in items) else False
         for it in items:
             ev = self.evaluate(lf, it, fact)
@@ -472,7 +513,7 @@ class _Judge:
         self._matches.clear()  # full matches (with the facts read) are kept only for the fact at hand
         over, reg = Outcome(regime="override"), Outcome()
         for lf in [self.national, *self.zone_lists]:
-            self.layer(lf, [it for it in lf.items if it.level == "override"], fact, over)
+            self.layer(lf, "override", fact, over)
 
         exclusive = [e for e in over.fired if e.item.exclusive]
         if exclusive:  # e.g. national core data: the data leaves every list and ladder
@@ -521,7 +562,7 @@ class _Judge:
         positive = [p for p in self.zone_lists if p.kind == "positive_list"]
         for p in positive:
             pos = Outcome()
-            self.layer(p, [it for it in p.items if it.level == "zone"], fact, pos)
+            self.layer(p, "zone", fact, pos)
             reg.checks.extend(pos.checks)
             if pos.fired and not pos.unknown and not filing_recorded(p, self.handler):
                 reg.unfiled.append((p, _strictest(e.item.pathway for e in pos.fired)))  # type: ignore[arg-type]
@@ -531,7 +572,7 @@ class _Judge:
                 return over, reg
         if lf is not None:
             reg.regime = lf.id
-            self.layer(lf, [it for it in lf.items if it.level == "zone"], fact, reg)
+            self.layer(lf, "zone", fact, reg)
             if not reg.fired and not reg.unknown and lf.off_list is not None:
                 ev = Eval(lf, lf.off_list, Match(True, reason="no item of the list catches this data"), True)
                 reg.fired.append(ev)
@@ -541,7 +582,7 @@ class _Judge:
             reg.regime = self.national.id
             for m in self.governing_unknown(fact):
                 reg.pseudo_unknown.append((PATHWAY_RANK[Pathway.security_assessment], m))
-            self.layer(self.national, [it for it in self.national.items if it.level == "base"], fact, reg)
+            self.layer(self.national, "base", fact, reg)
             self._coverage(self.national, fact, reg)
         return over, reg
 
@@ -794,6 +835,27 @@ def _procedure_for(lf: ListFile, pathway: Pathway) -> str | None:
 def _obligations(
     j: _Judge, fact: Fact, fired: list[Eval], reg: Outcome, out: dict[str, ObligationOut]
 ) -> None:
+    """Add the duties `fired` and the regime bring to `out` (first one of each id kept): worked
+    out once per set of rules fired, regime, and class and sensitivity of the data."""
+    key = (
+        tuple(id(ev.item) for ev in fired),
+        reg.regime,
+        tuple(id(ev.item) for ev in reg.fired),
+        fact.data_class,
+        fact.sensitivity,
+    )
+    found = j._obligations.get(key)
+    if found is None:
+        mine: dict[str, ObligationOut] = {}
+        _obligations_of(j, fact, fired, reg, mine)
+        found = j._obligations[key] = list(mine.items())
+    for ob_id, ob in found:
+        out.setdefault(ob_id, ob)
+
+
+def _obligations_of(
+    j: _Judge, fact: Fact, fired: list[Eval], reg: Outcome, out: dict[str, ObligationOut]
+) -> None:
     for ev in fired:
         if ev.item.pathway == Pathway.exempt:
             continue
@@ -850,7 +912,17 @@ def _obligations(
 
 
 def _headroom(j: _Judge, fact: Fact, reg: Outcome) -> list[Headroom]:
-    """For each band group the fact sits on: persons so far and the next threshold."""
+    """For each band group the fact sits on: persons so far and the next threshold (worked out
+    once per regime, rules fired and signature; the lines re-addressed to the fact)."""
+    key = (reg.regime, tuple(id(ev.item) for ev in reg.fired), j.signature[fact.key])
+    found = j._headrooms.get(key)
+    if found is None:
+        found = j._headrooms[key] = (_headroom_of(j, fact, reg), fact.key)
+    lines, judged = found
+    return lines if judged == fact.key else [h.model_copy(update={"data_item": fact.key}) for h in lines]
+
+
+def _headroom_of(j: _Judge, fact: Fact, reg: Outcome) -> list[Headroom]:
     lf = j.law.lists.get(reg.regime) if reg.regime else None
     if lf is None or any(e.item.level == "exemption" for e in reg.fired):
         return []

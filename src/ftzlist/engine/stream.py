@@ -27,9 +27,20 @@ class Assessment:
     kept only by whoever asks for it.
     """
 
-    def __init__(self, declaration: Declaration, law: Law, as_of: dt.date, checks: Checks = "all") -> None:
+    def __init__(
+        self,
+        declaration: Declaration,
+        law: Law,
+        as_of: dt.date,
+        checks: Checks = "all",
+        like: Assessment | None = None,
+    ) -> None:
+        """`like`: an assessment of the same flows with the handler placed elsewhere, whose
+        resolved data items are reused (they do not depend on where the handler is)."""
+        if like is not None and like._j.decl.flows is not declaration.flows:
+            raise ValueError("`like` must assess the same flows")
         with no_cyclic_gc():
-            self._j = _Judge(declaration, law, as_of, checks)
+            self._j = _Judge(declaration, law, as_of, checks, facts=like._j.facts if like else None)
         self._pathways: dict[int, Pathway] = {}
         self._repeated = False
 

@@ -63,6 +63,9 @@ class Vocabulary:
 
     def kind(self, category_id: str) -> DataClass:
         """Data class, inherited from the nearest ancestor that sets one (default `other`)."""
+        found = self._inherited.get(category_id)
+        if found is not None:
+            return found[0]
         for c in lineage(category_id):
             cat = self.categories.get(c)
             if cat is not None and cat.kind is not None:
@@ -71,11 +74,27 @@ class Vocabulary:
 
     def sensitive_ground(self, category_id: str) -> str | None:
         """The PIPL Art. 28 ground of the category or its nearest ancestor that has one."""
+        found = self._inherited.get(category_id)
+        if found is not None:
+            return found[1]
         for c in lineage(category_id):
             cat = self.categories.get(c)
             if cat is not None and cat.sensitive_ground is not None:
                 return cat.sensitive_ground
         return None
+
+    @cached_property
+    def _inherited(self) -> dict[str, tuple[DataClass, str | None]]:
+        """(data class, sensitive ground) of every category, read up its ancestry once."""
+        out: dict[str, tuple[DataClass, str | None]] = {}
+        for cid in self.categories:
+            chain = [self.categories.get(c) for c in lineage(cid)]
+            kind = next((c.kind for c in chain if c is not None and c.kind is not None), DataClass.other)
+            ground = next(
+                (c.sensitive_ground for c in chain if c is not None and c.sensitive_ground is not None), None
+            )
+            out[cid] = (kind, ground)
+        return out
 
     @cached_property
     def _sensitive_below(self) -> dict[str, list[str]]:
