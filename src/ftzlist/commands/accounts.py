@@ -14,7 +14,19 @@ users_app = typer.Typer(
 )
 tokens_app = typer.Typer(help="API tokens for /api/v1: create, list, revoke.", no_args_is_help=True)
 
-RoleOption = Annotated[str, typer.Option("--role", help="viewer, editor, approver or admin.")]
+RoleOption = Annotated[str, typer.Option("--role", help="viewer, editor, approver, admin or agency.")]
+AreaOption = Annotated[
+    str | None,
+    typer.Option(
+        "--area",
+        metavar="ZONE/AREA",
+        help="The desk an agency account serves: a zone area as the list data names it "
+        "(e.g. fujian-ftz/xiamen), or a zone for a zone-wide desk (e.g. shanghai-ftz).",
+    ),
+]
+HandlerScopeOption = Annotated[
+    str | None, typer.Option("--handler", metavar="KEY", help="Limit a handler-side account to one handler.")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -46,16 +58,32 @@ def add(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input (scripts).")
     ] = False,
+    area: AreaOption = None,
+    handler: HandlerScopeOption = None,
     db: DbOption = None,
     actor: ActorOption = None,
 ) -> None:
-    """Create an account (the first one: `--role admin`); the password is asked for twice."""
+    """Create an account (the first one: `--role admin`); the password is asked for twice. An agency
+    account serves one desk: `--role agency --area fujian-ftz/xiamen`."""
+    from ftzlist.errors import InputError
+    from ftzlist.web.roles import HANDLER_SCOPE
+
+    if area and handler:
+        raise InputError("give --area (an agency desk) or --handler (a handler-side account), not both")
+    scope = None
+    if area:
+        from ftzlist.agency.desk import parse_scope
+        from ftzlist.loader import load_law
+
+        scope = str(parse_scope(area, load_law()))
+    elif handler:
+        scope = HANDLER_SCOPE + handler
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    _accounts(db).add_user(name, password, role, actor=_who(actor))
-    console(stderr=True).print(f"added {name} ({role})")
+    _accounts(db).add_user(name, password, role, scope=scope, actor=_who(actor))
+    console(stderr=True).print(f"added {name} ({role}{', ' + scope if scope else ''})")
 
 
 @users_app.command("list")

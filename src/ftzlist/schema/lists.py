@@ -231,6 +231,20 @@ class Exemption(Strict):
         return self
 
 
+class StepOutcome(Strict):
+    """One kind of answer an authority's step may give (e.g. the Fujian area's Art. 12(2) opinion:
+    within the list, off the list, the list does not apply). `id` is the register's outcome word
+    (ftzlist.filings.lifecycle.OUTCOMES); `guides_to` lists the pathways the answer sends the
+    handler to, of which the opinion must name one; `may_export` says whether the answer alone
+    lets the data flow (under the guide)."""
+
+    id: Id
+    name: Text
+    guides_to: list[Pathway] = Field(default_factory=list)
+    may_export: bool = False
+    citation: Citation
+
+
 class Step(Strict):
     """A step of a procedure. `after` names the step (or event) whose day starts the count."""
 
@@ -242,6 +256,9 @@ class Step(Strict):
     before_export: bool = False
     optional: bool = Field(
         False, description="A right, not a duty (e.g. a re-evaluation request): a window, never overdue."
+    )
+    outcomes: list[StepOutcome] = Field(
+        default_factory=list, description="The kinds of answer an authority's step gives (opinion kinds)."
     )
     citation: Citation
 
@@ -267,6 +284,41 @@ class ChangeTrigger(Strict):
     citation: Citation
 
 
+class AgencyOrder(Strict):
+    """A measure the receiving agency may order after a consistency spot-check (e.g. Fujian Art. 16:
+    suspend exports, rectify within a deadline, re-apply, terminate with key supervision).
+    `needs_deadline`: the order carries a date by which the handler must comply."""
+
+    id: Id
+    name: Text
+    needs_deadline: bool = False
+    serious: bool = False
+    citation: Citation
+
+
+class AgencyReport(Strict):
+    """A report the agency owes upward: `every_months` for a periodic report (Fujian Art. 17)."""
+
+    to: Text
+    every_months: int | None = Field(None, ge=1, le=12)
+    citation: Citation
+
+
+class AgencyDesk(Strict):
+    """The other side of a procedure: the body that receives applications, filings or reports
+    (a zone area's implementing agency, a zone's service centre). `addressed_to: area` routes a
+    proceeding to one of the list's `scope.areas`; `zone` to the zone's single desk."""
+
+    name: Text
+    addressed_to: Literal["area", "zone"]
+    opinion_filed_with: AgencyReport | None = None
+    incident_report: AgencyReport | None = None
+    periodic_report: AgencyReport | None = None
+    spot_checks: Citation | None = None
+    orders: list[AgencyOrder] = Field(default_factory=list)
+    citation: Citation
+
+
 class Procedure(Strict):
     """How a pathway or the use of a list is carried out, in working days on the PRC calendar."""
 
@@ -286,6 +338,7 @@ class Procedure(Strict):
     validity: Validity | None = None
     renewal: Renewal | None = None
     changes: list[ChangeTrigger] = Field(default_factory=list)
+    agency: AgencyDesk | None = Field(None, description="Who receives the proceeding on the other side.")
     citation: Citation
 
 

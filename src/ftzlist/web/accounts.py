@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from ftzlist.errors import InputError
 from ftzlist.filings.audit import append_entries, lock_for_write
 from ftzlist.web.models import ApiToken, LoginAttempt, User, WebSession
-from ftzlist.web.roles import GRANTS, Role
+from ftzlist.web.roles import GRANTS, HANDLER_SCOPE, Role, scope_problem
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,79}$")
 MIN_PASSWORD = 10
@@ -50,6 +50,13 @@ class Principal:
     role: str
     scope: str | None = None
     via: str = "session"  # session | token:<name>
+
+    @property
+    def handler(self) -> str | None:
+        """The one handler a handler-side account may see (scope `handler:<key>`), else None."""
+        if self.scope and self.scope.startswith(HANDLER_SCOPE):
+            return self.scope[len(HANDLER_SCOPE) :]
+        return None
 
     @property
     def actor(self) -> str:
@@ -111,6 +118,9 @@ class Accounts:
             )
         if role not in {r.value for r in Role}:
             raise InputError(f"unknown role '{role}'; one of: {', '.join(r.value for r in GRANTS)}")
+        problem = scope_problem(role, scope)
+        if problem:
+            raise InputError(f"user '{name}': {problem}")
         if len(password) < MIN_PASSWORD:
             raise InputError(f"password: at least {MIN_PASSWORD} characters")
         with self._writing() as s:
@@ -134,6 +144,9 @@ class Accounts:
             raise InputError(f"unknown role '{role}'")
         with self._writing() as s:
             u = self._user(s, name)
+            problem = scope_problem(role, u.scope)
+            if problem:
+                raise InputError(f"user '{name}': {problem}")
             before = self._public(u)
             u.role = role
             s.flush()

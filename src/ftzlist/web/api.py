@@ -23,7 +23,7 @@ from ftzlist.schema.decision import DecisionSet
 from ftzlist.schema.declaration import Declaration
 from ftzlist.web.accounts import Principal
 from ftzlist.web.roles import Permission, allows
-from ftzlist.web.workspace import Workspace
+from ftzlist.web.workspace import NotFound, Workspace
 
 # Dates the register counts from: a bounded range keeps every deadline computable.
 Day = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2099, 12, 31))]
@@ -77,6 +77,19 @@ def _needs(permission: Permission):
         return p
 
     return dep
+
+
+def own_handler(p: Principal, handler: str) -> None:
+    """A handler-side account scoped to one handler (`handler:<key>`) never reaches another
+    handler's records: they are answered as unknown, so it learns nothing of them."""
+    if p.handler is not None and p.handler != handler:
+        raise NotFound(f"unknown handler '{handler}'")
+
+
+def own_filing(ws: Workspace, p: Principal, key: str) -> None:
+    """As `own_handler`, for a proceeding named by its key."""
+    if p.handler is not None and ws.register(p).show(key, ws.today()).handler != p.handler:
+        raise NotFound(f"unknown filing '{key}'")
 
 
 Reader = Annotated[Principal, Depends(_needs(Permission.read))]
@@ -392,13 +405,16 @@ def comparison(p: Reader, ws: Ws, decl_id: DeclId, as_of: AsOf = None) -> Compar
 def filings(
     p: Reader, ws: Ws, handler: Annotated[str | None, Query(max_length=120)] = None
 ) -> list[ProceedingOut]:
-    return [proceeding_out(v) for v in ws.register(p).list_proceedings(handler)]
+    if handler is not None:
+        own_handler(p, handler)
+    return [proceeding_out(v) for v in ws.register(p).list_proceedings(handler or p.handler)]
 
 
 @router.post(
     "/filings", response_model=ProceedingDetail, status_code=201, summary="Open a proceeding (an application)"
 )
 def open_filing(p: Writer, ws: Ws, body: OpenIn) -> ProceedingDetail:
+    own_handler(p, body.handler)
     reg = ws.register(p)
     reg.ensure_handler(body.handler)
     reg.add_flow(body.handler, body.flow, exist_ok=True)
@@ -410,6 +426,7 @@ def open_filing(p: Writer, ws: Ws, body: OpenIn) -> ProceedingDetail:
 
 @router.get("/filings/{key}", response_model=ProceedingDetail, summary="One proceeding")
 def filing(p: Reader, ws: Ws, key: Key) -> ProceedingDetail:
+    own_filing(ws, p, key)
     return proceeding_detail(ws.register(p).show(key, ws.today()))
 
 
@@ -419,6 +436,7 @@ def filing(p: Reader, ws: Ws, key: Key) -> ProceedingDetail:
     summary="Sign off and record what was filed (approver)",
 )
 def record_filing(p: Approver, ws: Ws, key: Key, body: FilingIn) -> ProceedingDetail:
+    own_filing(ws, p, key)
     reg = ws.register(p)
     reg.record_filing(key, body.on, body.content, step_id=body.step_id)
     return proceeding_detail(reg.show(key, ws.today()))
@@ -428,6 +446,7 @@ def record_filing(p: Approver, ws: Ws, key: Key, body: FilingIn) -> ProceedingDe
     "/filings/{key}/steps", response_model=ProceedingDetail, summary="Record a dated step (notice, report)"
 )
 def record_step(p: Writer, ws: Ws, key: Key, body: StepIn) -> ProceedingDetail:
+    own_filing(ws, p, key)
     reg = ws.register(p)
     reg.record_step(
         key, body.step_id, body.on, outcome=body.outcome, note=body.note, export_id=body.export_id
@@ -439,6 +458,7 @@ def record_step(p: Writer, ws: Ws, key: Key, body: StepIn) -> ProceedingDetail:
     "/filings/{key}/opinions", response_model=ProceedingDetail, summary="Record an authority's opinion"
 )
 def record_opinion(p: Writer, ws: Ws, key: Key, body: OpinionIn) -> ProceedingDetail:
+    own_filing(ws, p, key)
     reg = ws.register(p)
     pathway = body.pathway.value if body.pathway else None
     reg.record_opinion(key, body.on, body.outcome, pathway=pathway, reference=body.reference, note=body.note)
@@ -452,6 +472,7 @@ def record_opinion(p: Writer, ws: Ws, key: Key, body: OpinionIn) -> ProceedingDe
     summary="Sign off a renewal application (approver)",
 )
 def renew(p: Approver, ws: Ws, key: Key, body: RenewIn) -> ProceedingDetail:
+    own_filing(ws, p, key)
     reg = ws.register(p)
     new = reg.renew(key, body.on)
     return proceeding_detail(reg.show(new, ws.today()))
@@ -459,6 +480,7 @@ def renew(p: Approver, ws: Ws, key: Key, body: RenewIn) -> ProceedingDetail:
 
 @router.post("/exports", response_model=ExportOut, status_code=201, summary="Record an actual export")
 def record_export(p: Writer, ws: Ws, body: ExportIn) -> ExportOut:
+    own_handler(p, body.handler)
     r = ws.register(p).record_export(
         body.handler,
         body.flow,
@@ -480,6 +502,7 @@ def record_export(p: Writer, ws: Ws, body: ExportIn) -> ExportOut:
 
 @router.post("/incidents", response_model=IncidentOut, status_code=201, summary="Record a security incident")
 def record_incident(p: Writer, ws: Ws, body: IncidentIn) -> IncidentOut:
+    own_handler(p, body.handler)
     return IncidentOut(
         incident_id=ws.register(p).record_incident(
             body.handler, body.flow, body.discovered_on, body.description
@@ -494,7 +517,8 @@ def due(
     today: Annotated[dt.date | None, Query(ge=dt.date(2000, 1, 1), le=dt.date(2099, 12, 31))] = None,
     within_days: Annotated[int | None, Query(ge=0, le=3660)] = None,
 ) -> list[DueOut]:
-    return [due_out(r) for r in ws.register(p).due(today or ws.today(), within_days=within_days)]
+    rows = ws.register(p).due(today or ws.today(), within_days=within_days)
+    return [due_out(r) for r in rows if p.handler is None or r.handler == p.handler]
 
 
 @router.get("/lists", response_model=list[ListOut], summary="Every list version loaded")

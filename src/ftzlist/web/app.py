@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from ftzlist import __version__
 from ftzlist.errors import InputError
 from ftzlist.render.labels import OUTCOMES, PATHWAYS
-from ftzlist.web import api, pages
+from ftzlist.web import agency_api, api, pages
 from ftzlist.web.countruns import CountRuns
 from ftzlist.web.i18n import pick_lang, word
 from ftzlist.web.security import (
@@ -127,6 +127,7 @@ def create_app(settings: WebSettings, *, clock: Callable[[], dt.datetime] | None
     app.state.templates = templates
 
     app.include_router(api.router)
+    app.include_router(agency_api.router)
     app.include_router(pages.router)
     from ftzlist.reports.fonts import FONT_DIR  # the reports' CJK font: pages render Chinese anywhere
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from ftzlist.agency.models import AgencyBase
 from ftzlist.filings.models import NAMING
 from ftzlist.filings.models import Base as RegisterBase
 
@@ -23,7 +24,7 @@ class WebBase(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-ALL_METADATA = (RegisterBase.metadata, WebBase.metadata)
+ALL_METADATA = (RegisterBase.metadata, WebBase.metadata, AgencyBase.metadata)
 
 
 class User(WebBase):

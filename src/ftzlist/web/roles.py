@@ -6,6 +6,11 @@ what goes to an authority or into the record as given (decision snapshots, filin
 renewals); `admin` also manages accounts. Every account carries an optional `scope` (a zone area,
 e.g. `fujian-ftz/xiamen`) so an area-scoped role (the agency desk) adds a role and a filter, not a
 new model.
+
+`agency` is the other side of a procedure (the zone area's implementing agency, a zone's service
+centre): it holds only the `agency` permission, so the handler-side pages and API refuse it, and
+its desk shows only proceedings addressed to its scope (`ftzlist.agency`). A handler-side account
+may be scoped to one handler (`handler:<key>`): it then sees only that handler's proceedings.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ class Permission(StrEnum):
     write = "write"
     approve = "approve"
     admin = "admin"
+    agency = "agency"
 
 
 class Role(StrEnum):
@@ -25,14 +31,31 @@ class Role(StrEnum):
     editor = "editor"
     approver = "approver"
     admin = "admin"
+    agency = "agency"
 
+
+HANDLER_SCOPE = "handler:"
+"""Prefix of a handler-side account's scope: `handler:<handler key>`."""
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.viewer: frozenset({Permission.read}),
     Role.editor: frozenset({Permission.read, Permission.write}),
     Role.approver: frozenset({Permission.read, Permission.write, Permission.approve}),
     Role.admin: frozenset(Permission),
+    Role.agency: frozenset({Permission.agency}),
 }
+
+
+def scope_problem(role: str, scope: str | None) -> str | None:
+    """Why `scope` does not fit `role` (None when it does): an agency account needs a desk
+    (`zone/area` or `zone`, checked against the law by the caller); a handler-side account takes
+    none or `handler:<key>`."""
+    if role == Role.agency:
+        if not scope or scope.startswith(HANDLER_SCOPE):
+            return "an agency account needs --area ZONE/AREA (or ZONE for a zone-wide desk)"
+    elif scope is not None and not (scope.startswith(HANDLER_SCOPE) and len(scope) > len(HANDLER_SCOPE)):
+        return f"a {role} account is scoped to one handler (--handler KEY) or to none"
+    return None
 
 
 def allows(role: str, permission: Permission) -> bool:
