@@ -39,7 +39,8 @@ ZONES = [
     ("beijing-ftz", None),
     ("shanghai-ftz", "lingang"),
 ]
-ZONES += [("shanghai-ftz", "lujiazui"), ("tianjin-ftz", None), ("hainan-ftp", None)]
+ZONES += [("shanghai-ftz", "lujiazui"), ("tianjin-ftz", None), ("hainan-ftp", None), ("beijing", None)]
+ZONES += [("shanghai", None), ("hetao-shenzhen-park", None), ("guangdong-ftz", None)]
 SECTORS = ["pharma", "retail", "connected_vehicles", "logistics", "ecommerce", None]
 SCENARIOS = {
     "pharma": ["pharma.clinical_trial", "pharma.pharmacovigilance", "pharma.hcp_engagement", "pharma.rnd"],

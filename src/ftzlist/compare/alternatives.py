@@ -137,11 +137,14 @@ def decided_elsewhere(
             continue
         there = Assessment(place(declaration, p), law, as_of, checks="fired", like=first)
         first = first or there
+        alike: dict[tuple, Elsewhere | None] = {}  # flows decided alike are decided once
         for i in indexes:
             if any(_zone_list(law, r, home) for r in there.governed_by(i)):
-                found = _decided_by_zone(there.flow(i), home, law)
-                if found:
-                    out[i].append(found)
+                key = there.flow_class(i)
+                if key not in alike:
+                    alike[key] = _decided_by_zone(there.flow(i), home, law)
+                if alike[key]:
+                    out[i].append(alike[key])  # type: ignore[arg-type]
     return dict(out)
 
 

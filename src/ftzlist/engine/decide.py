@@ -150,6 +150,7 @@ class _Judge:
         self._groups: dict[str, dict[str, list[Item]]] = {}
         self._flags: dict[tuple[str, str, Signature], bool | None] = {}
         self._items: dict[tuple[str, str], list[Item]] = {}
+        self._uncovered: dict[tuple[str, DataClass], list[tuple[int, Missing]]] = {}
         self._layers: dict[tuple, tuple[list[Eval], list[Eval], list[Check], str]] = {}
         self._headrooms: dict[tuple, tuple[list[Headroom], str]] = {}
         self._obligations: dict[tuple, list[tuple[str, ObligationOut]]] = {}
@@ -587,6 +588,15 @@ class _Judge:
         return over, reg
 
     def _coverage(self, lf: ListFile, fact: Fact, out: Outcome) -> None:
+        """Parts of `lf` not encoded that could decide this data (once per list and data class)."""
+        key = (lf.id, fact.data_class)
+        if key not in self._uncovered:
+            part_out = Outcome()
+            self._coverage_of(lf, fact, part_out)
+            self._uncovered[key] = part_out.pseudo_unknown
+        out.pseudo_unknown.extend(self._uncovered[key])
+
+    def _coverage_of(self, lf: ListFile, fact: Fact, out: Outcome) -> None:
         for part in lf.coverage.missing:
             if not part.affects_pathways:
                 continue

@@ -79,6 +79,18 @@ class Assessment:
         """True when no flow decided so far is undetermined."""
         return Pathway.undetermined not in self._pathways.values()
 
+    def flow_class(self, index: int) -> tuple:
+        """A key equal for flows decided alike — the same pathway, lower bound and, item by item,
+        pathways, regimes and deciding rules (not ids, persons of one's own, missing-fact
+        locations or texts): each data item's signature, clearances and governing list, and the
+        flow's exemption claim as judged. Persons count only through the handler-wide totals."""
+        j = self._j
+        claim = j.claims[index]
+        return (
+            tuple((j.signature[f.key], tuple(f.data.cleared), id(j.regime[f.key])) for f in j.by_flow[index]),
+            None if claim is None else (claim.ground, id(claim.exemption), claim.state),
+        )
+
     def governed_by(self, index: int) -> set[str]:
         """Ids of the zone lists that govern some data item of flow `index` (by sector, enterprise
         type and scenario, before exemptions): a flow none of whose data a list governs is never
