@@ -208,6 +208,13 @@ class _Assembly:
         self.today = o.today or dt.date.today()
         self.problems: list[Problem] = []
         self.covered = sorted(interp.sectors, key=lambda s: min(r.index for r in interp.sectors[s]["rows"]))
+        # the base's scope is kept (same zone) and binds every sector: the table adds items, not scope
+        self.every_sector = (
+            not self.from_export
+            and base is not None
+            and base.scope.zone == o.zone
+            and base.scope.sectors == "all"
+        )
 
     # citations -----------------------------------------------------------------------------------
     def instrument(self) -> tuple[str, Instrument | None]:
@@ -347,6 +354,18 @@ class _Assembly:
         for sector in self.covered:
             facts = self.interp.sectors[sector]
             rows = facts["rows"]
+            if self.every_sector and facts["types"] is not None:
+                self.problems.append(
+                    Problem(
+                        "error",
+                        rows[0].where("enterprise_types"),
+                        f"the base list binds every sector whole (scope.sectors: all), so the table cannot "
+                        f"bind only some enterprise types of {sector}",
+                        ", ".join(facts["types"]),
+                        "no enterprise types (a blank column), or an import without --base (the list then "
+                        "binds the sectors and types of the table)",
+                    )
+                )
             old = old_scopes.get(sector)
             old_en = {norm_key(x.zh): x.en for x in (old.excludes if old else [])}
             excludes = [
@@ -366,9 +385,11 @@ class _Assembly:
             )
             scope = SectorScope(
                 sector=sector,
-                enterprise_types=facts["types"],
+                enterprise_types=None if self.every_sector else facts["types"],
                 excludes=excludes,
-                scenarios=None if facts["all"] or not facts["scenarios"] else sorted(facts["scenarios"]),
+                scenarios=None  # under `all` a row's scenario is its item's condition, not the scope's
+                if facts["all"] or not facts["scenarios"] or self.every_sector
+                else sorted(facts["scenarios"]),
                 notes=list(old.notes) if old else [],
                 citation={
                     "instrument": instrument,
@@ -518,7 +539,8 @@ class _Assembly:
             )
             off_list = base.off_list if base else None
             if off_list is not None:
-                data["off_list"] = off_list.model_copy(update={"sectors": self.covered}).model_dump(
+                covered = None if self.every_sector else self.covered  # every sector's data off the list
+                data["off_list"] = off_list.model_copy(update={"sectors": covered}).model_dump(
                     mode="json", exclude_none=True
                 )
             elif self.covered:
