@@ -113,15 +113,17 @@ class _Judge:
         law: Law,
         as_of: dt.date,
         checks: Checks = "all",
-        facts: list[Fact] | None = None,
+        like: _Judge | None = None,
     ):
+        """`like`: a judge of the same flows with the handler placed elsewhere; its data items and
+        their signatures are reused (they do not depend on where the handler is)."""
         self.decl, self.law, self.as_of = decl, law, as_of
         self.all_checks = checks == "all"
         self.voc = law.vocabulary
         self.handler: Handler = decl.handler
         self.national = law.lists.national(as_of)
         self.in_force = law.lists.in_force(as_of)
-        self.facts = resolve(decl, self.voc) if facts is None else facts  # the same wherever it is placed
+        self.facts = resolve(decl, self.voc) if like is None else like.facts
         self.by_flow: dict[int, list[Fact]] = defaultdict(list)
         for f in self.facts:
             self.by_flow[f.flow_index].append(f)
@@ -138,7 +140,11 @@ class _Judge:
         # per signature, not once per fact, and persons are tallied per class of facts that count
         # alike, so a large declaration costs what its distinct kinds of data cost.
         interned: dict[Signature, Signature] = {}
-        self.signature = {f.key: interned.setdefault(s, s) for f in self.facts for s in [signature(f)]}
+        self.signature = (
+            {f.key: interned.setdefault(s, s) for f in self.facts for s in [signature(f)]}
+            if like is None
+            else like.signature
+        )
         self._matches: dict[tuple[str, str, str], Match] = {}
         self._by_signature: dict[tuple[str, str, Signature], Match] = {}
         self._counts: dict[tuple[str, str], tuple[int, float]] = {}

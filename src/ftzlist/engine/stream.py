@@ -36,11 +36,11 @@ class Assessment:
         like: Assessment | None = None,
     ) -> None:
         """`like`: an assessment of the same flows with the handler placed elsewhere, whose
-        resolved data items are reused (they do not depend on where the handler is)."""
+        resolved data items and signatures are reused (they do not depend on where the handler is)."""
         if like is not None and like._j.decl.flows is not declaration.flows:
             raise ValueError("`like` must assess the same flows")
         with no_cyclic_gc():
-            self._j = _Judge(declaration, law, as_of, checks, facts=like._j.facts if like else None)
+            self._j = _Judge(declaration, law, as_of, checks, like=like._j if like else None)
         self._pathways: dict[int, Pathway] = {}
         self._repeated = False
 
