@@ -133,10 +133,11 @@ def main() -> None:
     ap.add_argument("--src", type=Path, default=None, help="run the CLI from this source tree")
     args = ap.parse_args()
     sizes = [1] if args.items else [int(x) for x in args.flows.split(",")]
+    unit = "items" if args.items else "flows"
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, src {args.src or 'installed'}")
     print(
         f"{'flows':>9} {'items':>9} {'format':>6} {'checks':>7} {'wall s':>8} {'CPU s':>8} "
-        f"{'flows/s wall':>12} {'flows/s CPU':>11} {'peak MiB':>9} {'out MB':>8}  load 1-min"
+        f"{unit + '/s wall':>12} {unit + '/s CPU':>11} {'peak MiB':>9} {'out MB':>8}  load 1-min"
     )
     with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
         for n in sizes:
@@ -149,9 +150,10 @@ def main() -> None:
                 r = run(args.src, decl, fmt, args.checks or None, Path(tmp) / f"out.{fmt}")
                 checks = args.checks or ("fired" if fmt == "jsonl" else "all")
                 items = f"{n_items:,}" if n_items is not None else "~2n"
+                units = args.items or n  # the rate is per data item with --items, else per flow
                 print(
                     f"{n:>9,} {items:>9} {fmt:>6} {checks:>7} {r['wall']:>8.1f} {r['cpu']:>8.1f} "
-                    f"{n / r['wall']:>12,.0f} {n / r['cpu']:>11,.0f} {r['rss_mib']:>9,.0f} {r['out_mb']:>8,.1f}"
+                    f"{units / r['wall']:>12,.0f} {units / r['cpu']:>11,.0f} {r['rss_mib']:>9,.0f} {r['out_mb']:>8,.1f}"
                     f"  {r['load'][0]:.1f} -> {r['load'][1]:.1f}",
                     flush=True,
                 )
