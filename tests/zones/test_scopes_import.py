@@ -146,3 +146,30 @@ def test_another_zone_starts_a_fresh_scope(law: Law, tmp_path: Path) -> None:
     lf, _ = load_list_file(out)
     assert lf.scope.zone == "fujian-ftz" and lf.scope.sectors == "listed" and lf.scope.places == []
     assert lf.off_list is not None and lf.off_list.sectors == ["retail"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_an_imported_list_exported_travels_with_its_registry_entry(
+    law: Law, tmp_path: Path, fmt: str
+) -> None:
+    """The imported list cites its own registry entry (`imported.<id>`, in the instruments.yaml beside
+    it). Its export, read back in another folder (counsel's), gives the same list: the workbook
+    carries the entry, and the import registers it beside the new list file."""
+    code, text, out = import_over(tmp_path, "tianjin-ftz-2024", "tianjin-ftz", "tianjin-ftz-2026")
+    assert code == 0, text
+    book = tmp_path / f"list.{fmt}"
+    code, text = run(
+        "lists", "export", "tianjin-ftz-2026", "--lists", str(out), "--format", fmt, "--out", str(book)
+    )
+    assert code == 0, text
+    elsewhere = tmp_path / "counsel"
+    elsewhere.mkdir()
+    (elsewhere / book.name).write_bytes(book.read_bytes())
+    again = elsewhere / "again.yaml"
+    code, text = run("lists", "import", str(elsewhere / book.name), "--out", str(again))
+    assert code == 0, text
+    assert "imported.tianjin-ftz-2026" in (elsewhere / "instruments.yaml").read_text(encoding="utf-8")
+    code, text = run("lists", "diff", str(out), str(again))
+    assert code == 0 and "no differences" in text, text
+    lf, _ = load_list_file(again)
+    assert lf.scope.sectors == "all" and lf.off_list is not None and lf.off_list.sectors is None

@@ -11,6 +11,7 @@ data category merged down over their rows as the official documents do, and two 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from ftzlist.authoring.layout import (
 from ftzlist.authoring.listyaml import list_data
 from ftzlist.authoring.tables import FRAME_HEADING, FRAME_SHEET
 from ftzlist.law import Vocabulary
+from ftzlist.schema.instruments import Instrument, Instruments, walk_citations
 from ftzlist.schema.lists import Item, ListFile
 
 
@@ -65,12 +67,20 @@ def rows(lf: ListFile, voc: Vocabulary) -> list[ExportRow]:
     return out
 
 
-def frame(lf: ListFile) -> str:
-    """The list file without its table rows, as YAML, with the order of every item."""
+def frame(lf: ListFile, registered: Sequence[Instrument] = ()) -> str:
+    """The list file without its table rows, as YAML, with the order of every item and the registry
+    entries of the instruments it cites that the bundled registry lacks (`registered`: an imported
+    list's own entry lives in the `instruments.yaml` beside the list file, which does not travel with
+    the workbook)."""
     table = {it.id for it in table_items(lf)}
     data = list_data(lf)
     data["items"] = [d for it, d in zip(lf.items, data["items"], strict=True) if it.id not in table]
-    head = {"ftzlist_export": {"version": 1, "list": lf.id, "order": [it.id for it in lf.items]}}
+    meta: dict = {"version": 1, "list": lf.id, "order": [it.id for it in lf.items]}
+    if registered:
+        meta["instruments"] = [
+            i.model_dump(mode="json", exclude_none=True, exclude_defaults=True) for i in registered
+        ]
+    head = {"ftzlist_export": meta}
     return yaml.safe_dump({**head, **data}, allow_unicode=True, sort_keys=False, width=100)
 
 
@@ -92,7 +102,16 @@ def blocks(table: list[ExportRow], key: str) -> list[tuple[int, int]]:
     return out
 
 
-def write_xlsx(lf: ListFile, voc: Vocabulary, path: Path) -> None:
+def unbundled(lf: ListFile, registry: Instruments, bundled: Instruments) -> list[Instrument]:
+    """The registry entries of the instruments `lf` cites (citations, `also`, provisions, legal
+    basis) that `bundled` does not hold, for the export to carry."""
+    ids = {c.instrument for _, c in walk_citations(lf)}
+    ids |= {a.instrument for _, c in walk_citations(lf) for a in c.also}
+    ids |= {p.instrument for p in lf.provisions} | set(lf.legal_basis)
+    return [registry.by_id[i] for i in sorted(ids) if i in registry and i not in bundled]
+
+
+def write_xlsx(lf: ListFile, voc: Vocabulary, path: Path, registered: Sequence[Instrument] = ()) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -135,13 +154,13 @@ def write_xlsx(lf: ListFile, voc: Vocabulary, path: Path) -> None:
     set_cell(
         fs.cell(1, 1), f"# {FRAME_HEADING}: the rest of list {lf.id}; `ftzlist lists import` reads it back."
     )
-    for r, line in enumerate(frame(lf).splitlines(), 2):
+    for r, line in enumerate(frame(lf, registered).splitlines(), 2):
         set_cell(fs.cell(r, 1), line)
     fs.column_dimensions["A"].width = 120
     wb.save(path)
 
 
-def write_docx(lf: ListFile, voc: Vocabulary, path: Path) -> None:
+def write_docx(lf: ListFile, voc: Vocabulary, path: Path, registered: Sequence[Instrument] = ()) -> None:
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Pt
@@ -175,7 +194,7 @@ def write_docx(lf: ListFile, voc: Vocabulary, path: Path) -> None:
                     run.font.size = Pt(8)
     doc.add_page_break()
     doc.add_heading(FRAME_HEADING, level=2)
-    for line in frame(lf).splitlines():
+    for line in frame(lf, registered).splitlines():
         p = doc.add_paragraph()
         run = p.add_run(xml_safe(line))
         run.font.name = "Courier New"

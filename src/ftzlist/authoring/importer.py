@@ -69,6 +69,8 @@ class ImportResult:
     kept_from_base: list[str] = field(default_factory=list)
     instrument: Instrument | None = None
     """A registry entry for the imported list, when the registry has none (write it beside the list)."""
+    also_register: list[Instrument] = field(default_factory=list)
+    """Further entries an exported workbook carried that the registry lacks (write them beside it too)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -129,7 +131,7 @@ def import_document(
     `base`: a list whose measures-level parts are kept (its table rows are replaced). A table written
     by `lists export` brings its own base (the `ftzlist` part)."""
     lex = terms or Lexicon(law.vocabulary)
-    frame, order, problems = _frame(doc)
+    frame, order, problems, carried = _frame(doc)
     if frame is not None:
         base = frame
         options = dataclasses.replace(
@@ -156,25 +158,27 @@ def import_document(
     result = ImportResult(None, reader.problems, list(interp.proposals.values()))
     if result.errors:
         return result
-    _Assembly(doc, law, options, interp, reader, base, order).build(result)
+    _Assembly(doc, law, options, interp, reader, base, order, carried).build(result)
     return result
 
 
-def _frame(doc: Document) -> tuple[ListFile | None, list[str] | None, list[Problem]]:
-    """The rest of a list exported by `lists export`, and the order of its items."""
+def _frame(doc: Document) -> tuple[ListFile | None, list[str] | None, list[Problem], list[Instrument]]:
+    """The rest of a list exported by `lists export`, the order of its items, and the registry
+    entries the export carried (instruments the bundled registry lacks)."""
     if doc.frame is None:
-        return None, None, []
+        return None, None, [], []
     where = f"{doc.path.name}, the ftzlist part"
     try:
         data = yaml.safe_load(doc.frame)
     except yaml.YAMLError as exc:
-        return None, None, [Problem("error", where, f"not YAML ({exc.__class__.__name__})")]
+        return None, None, [Problem("error", where, f"not YAML ({exc.__class__.__name__})")], []
     if not isinstance(data, dict) or not isinstance(data.get("ftzlist_export"), dict):
-        return None, None, [Problem("error", where, "not written by `ftzlist lists export`")]
+        return None, None, [Problem("error", where, "not written by `ftzlist lists export`")], []
     data = dict(data)
     meta = data.pop("ftzlist_export")
     try:
         lf = ListFile.model_validate(data)
+        carried = InstrumentsFile.model_validate({"instruments": meta.get("instruments") or []}).instruments
     except ValidationError as exc:
         return (
             None,
@@ -183,8 +187,9 @@ def _frame(doc: Document) -> tuple[ListFile | None, list[str] | None, list[Probl
                 Problem("error", where, f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}")
                 for e in exc.errors(include_url=False)
             ],
+            [],
         )
-    return lf, [str(i) for i in meta.get("order") or []], []
+    return lf, [str(i) for i in meta.get("order") or []], [], list(carried)
 
 
 def _most_cited(citations) -> str | None:
@@ -198,8 +203,12 @@ class _Assembly:
     """The list file from what the rows gave: the base (or exported frame) with the table's items,
     sector scopes, coverage, counting rule and sources; citations to registered instruments."""
 
-    def __init__(self, doc, law: Law, o: Options, interp: Interpreter, reader: Reader, base, order):
+    def __init__(
+        self, doc, law: Law, o: Options, interp: Interpreter, reader: Reader, base, order, carried=()
+    ):
         self.doc, self.law, self.o, self.interp, self.reader = doc, law, o, interp, reader
+        # registry entries an exported workbook carried that the registry lacks
+        self.carried = {i.id: i for i in carried if i.id not in law.instruments}
         self.base: ListFile | None = base
         self.order: list[str] | None = order
         self.from_export = order is not None
@@ -231,7 +240,7 @@ class _Assembly:
             found = _most_cited(it.citation for it in base.items if is_table_item(it))
             found = found or _most_cited(s.citation for s in base.sectors)
             if found:
-                return found, None
+                return found, self.carried.get(found)
         ident = f"imported.{o.list_id}"
         if ident in self.law.instruments:
             return ident, None
@@ -558,8 +567,11 @@ class _Assembly:
         elif o.zone != base.scope.zone:  # type: ignore[union-attr]
             data["scope"] = {**data["scope"], "zone": o.zone, "areas": None}
         registry = self.law.instruments
-        if entry is not None:
-            registry = merge([("lists import", InstrumentsFile(instruments=[entry]))], base=registry)
+        added = [entry] if entry is not None else []
+        added += [i for i in self.carried.values() if entry is None or i.id != entry.id]
+        if added:
+            registry = merge([("lists import", InstrumentsFile(instruments=added))], base=registry)
+        result.also_register = [i for i in self.carried.values() if entry is None or i.id != entry.id]
         data = _without_labels(data)
         try:
             lf = ListFile.model_validate(data, context=citation_context(data, registry))

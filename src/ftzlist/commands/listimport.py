@@ -178,8 +178,9 @@ def import_cmd(
         write_text(proposals_path, _proposals_yaml(result.proposals, file))
         written.append(str(proposals_path))
     if result.list_file is not None:
-        if result.instrument is not None:
-            written.append(_register(result.instrument, target.parent / "instruments.yaml"))
+        for entry in [result.instrument, *result.also_register]:
+            if entry is not None:
+                written.append(_register(entry, target.parent / "instruments.yaml"))
         write_text(target, _list_yaml(result, doc))
         written.insert(0, str(target))
     _report(result, doc, written, as_json)
@@ -347,8 +348,9 @@ def export_cmd(
 
     The rest of the list file travels in a `ftzlist` sheet (xlsx) or at the end of the annex (docx),
     so `ftzlist lists import` of the export gives the same list."""
-    from ftzlist.authoring.export import write_docx, write_xlsx
+    from ftzlist.authoring.export import unbundled, write_docx, write_xlsx
     from ftzlist.commands.common import replacing
+    from ftzlist.loader import bundled_instruments
 
     if fmt not in ("xlsx", "docx"):
         raise InputError(f"--format: expected xlsx or docx, got '{fmt}'")
@@ -356,7 +358,8 @@ def export_cmd(
     the_law = law(lists)
     target = output_path(out or Path(f"{lf.id}.{fmt}"), inputs=[Path(list_ref)], force=force, what="export")
     with replacing(target) as tmp:
-        (write_xlsx if fmt == "xlsx" else write_docx)(lf, the_law.vocabulary, tmp)
+        registered = unbundled(lf, the_law.instruments, bundled_instruments())
+        (write_xlsx if fmt == "xlsx" else write_docx)(lf, the_law.vocabulary, tmp, registered)
     from ftzlist.authoring.layout import table_items
 
     rows = len(table_items(lf))
