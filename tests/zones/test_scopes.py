@@ -592,3 +592,51 @@ def test_validate_does_not_ask_an_all_sector_list_to_list_its_item_sectors(law: 
     data["sectors"] = [{"sector": "pharma", "citation": item["citation"]}]
     out = validate_text(tmp_path, law, data)
     assert any("sector 'retail' is not one the list covers" in m for m in out), out
+
+
+# --- a positive list's part not encoded: named, never applied ------------------------------------
+
+
+def biomed(scenario: str, data: dict) -> Declaration:
+    return declaration({**LINGANG_PHARMA}, {"subject": "patient", **data}, scenario)
+
+
+def test_the_biomedicine_gap_is_named_not_applied(law: Law) -> None:
+    """zone-facts-2 §3 example 7: listed trial data may flow after filing; the list's 30 categories
+    are not encoded, so the national answer stands and the decision says a lighter path may exist."""
+    flow, _ = judge(
+        law,
+        biomed("pharma.pharmacovigilance", {"category": "health.adverse_event", "persons": 20_000}),
+        "2025-06-02",
+    )
+    assert flow.pathway == SA and flow.items[0].regime == "cn-national-2024"
+    assert missing(flow) == []  # not undetermined: the gap could only lighten
+    (w,) = [w for w in flow.warnings if "lg25.biomed.data-categories" in w]
+    assert "may let this data flow without the three formalities once its filing is recorded" in w
+    assert "not applied" in w
+
+
+@pytest.mark.parametrize(
+    ("scenario", "data", "day"),
+    [
+        (
+            "pharma.diagnosis_services",
+            {"category": "health.adverse_event", "persons": 20_000},
+            "2025-06-02",
+        ),  # not its scenario
+        (
+            "pharma.pharmacovigilance",
+            {"category": "health.adverse_event", "persons": 20_000},
+            "2024-05-16",
+        ),  # before either first day
+    ],
+)
+def test_no_gap_is_named_where_the_list_does_not_reach(law: Law, scenario: str, data: dict, day: str) -> None:
+    flow, _ = judge(law, biomed(scenario, data), day)
+    assert not any("lg25.biomed" in w for w in flow.warnings)
+
+
+def test_no_gap_is_named_for_an_exempt_answer(law: Law) -> None:
+    decl = declaration({**LINGANG_PHARMA}, {"category": "business.rnd"}, "pharma.rnd")
+    flow, _ = judge(law, decl, "2025-06-02")
+    assert flow.pathway == EXEMPT and not any("is not encoded: it may let" in w for w in flow.warnings)

@@ -31,6 +31,7 @@ from ftzlist.law.scope import (
     filing_obligation,
     filing_recorded,
     filing_warning,
+    lighter_parts,
     scope_warnings,
 )
 from ftzlist.schema.common import PATHWAY_LABEL, PATHWAY_RANK, Citation, DataClass, Pathway, Sensitivity
@@ -763,6 +764,11 @@ def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
                 ob = filing_obligation(p)
                 obligations.setdefault(ob.id, ob)
             warnings.append(filing_warning(p, needed))
+        if fact_undetermined or k != Pathway.exempt:  # a positive list's part not encoded may be lighter
+            for p in j.zone_lists:
+                warnings.extend(
+                    lighter_parts(p, j.handler, fact.flow.scenario, fact.data_class, fact.flow_index)
+                )
         fact_headroom = _headroom(j, fact, reg)
         headroom.extend(fact_headroom)
         if (

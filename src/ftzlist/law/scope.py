@@ -13,6 +13,7 @@ missing facts named as `Missing` entries for the decision.
 from __future__ import annotations
 
 from ftzlist.law.vocabulary import Vocabulary
+from ftzlist.schema.common import DataClass
 from ftzlist.schema.decision import Missing, ObligationOut
 from ftzlist.schema.declaration import Handler
 from ftzlist.schema.lists import ListFile, Procedure
@@ -71,6 +72,29 @@ def scope_warnings(lf: ListFile, handler: Handler, voc: Vocabulary) -> list[str]
     return [
         f"{lf.id} binds this handler through its scope place {via[0]} (registered in {handler.zone}), "
         f"a scope resting on a source tagged [{cite.status}]{note}"
+    ]
+
+
+def lighter_parts(
+    lf: ListFile, handler: Handler, scenario: str | None, data_class: DataClass, flow_index: int
+) -> list[str]:
+    """What a decision says when a positive list binding the handler has a part not encoded that
+    could let this data flow more lightly (its sector and data class): the part is named and not
+    applied — a positive list's gap never makes an answer lighter, and never undetermined either,
+    since the rest of the law's answer stands until the part is encoded."""
+    if lf.kind != "positive_list":
+        return []
+    state, _ = binds_sector(lf, handler, scenario, flow_index)
+    if state is not True:
+        return []
+    after = " once its filing is recorded" if lf.filing_required is not None else ""
+    return [
+        f"{lf.id} binds this handler but its part {part.id} is not encoded: it may let this data flow "
+        f"without the three formalities{after}; not applied, the answer stands without it"
+        for part in lf.coverage.missing
+        if part.affects_pathways
+        and (part.sectors is None or handler.sector in part.sectors)
+        and (part.data_classes is None or data_class in part.data_classes)
     ]
 
 
