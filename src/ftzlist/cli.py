@@ -5,7 +5,8 @@ import heavy libraries inside the command functions, so `ftzlist --help` starts 
 
 Exit codes (`ftzlist.errors`): 0 done, 1 a flow is `undetermined`, 2 bad input or environment (a
 message names the file, line, field or option; never a traceback), 3 a bug in ftzlist (reported
-without a traceback or any input value; FTZLIST_DEBUG=1 shows the traceback), 130 interrupted.
+without a traceback or any input value; FTZLIST_DEBUG=1 shows the traceback), 130 interrupted, 141
+standard output closed by its reader (`| head`).
 """
 
 from __future__ import annotations
@@ -114,22 +115,22 @@ def command() -> Any:
     app.rich_markup_mode = "rich" if _wide_terminal() else None  # type: ignore[assignment]
     cmd = typer.main.get_command(app)
     _clean_metavars(cmd)
-    return cmd
+    return _closed_pipe_is_not_undetermined(cmd)
 
 
 def _problem_of(exc: BaseException) -> str | None:
     """A message for failures that are the environment's, not ftzlist's: a database that cannot
     be opened, a file that cannot be read or written. None for anything else (a bug)."""
-    from ftzlist.identifiers.masking import redact, redact_secrets
+    from ftzlist.identifiers.masking import message
 
     if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
         name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-        return f"cannot use{name}: {exc.strerror or type(exc).__name__}"
+        return message(f"cannot use{name}: {exc.strerror or type(exc).__name__}")
     sa = sys.modules.get("sqlalchemy.exc")
     if sa is not None and isinstance(exc, sa.OperationalError | sa.ArgumentError | sa.InterfaceError):
         orig = getattr(exc, "orig", None) or exc
         first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-        return "cannot open the register database: " + redact(redact_secrets(first))[:300]
+        return "cannot open the register database: " + message(first)[:300]
     if sa is not None and isinstance(exc, sa.NoSuchModuleError):
         return "the --db URL names a database driver that is not installed"
     return None
@@ -160,6 +161,10 @@ def main(argv: list[str] | None = None) -> Any:
         signal.signal(signal.SIGINT, interrupted)  # click would turn Ctrl-C into exit code 1
     try:
         rv = command().main(args=argv, prog_name="ftzlist", standalone_mode=False)
+    except PipeClosed:  # `ftzlist lists | head`: the reader has what it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(EXIT_PIPE) from None
     except Interrupted:
         sys.stderr.write("interrupted\n")
         raise SystemExit(130) from None
@@ -171,13 +176,15 @@ def main(argv: list[str] | None = None) -> Any:
 
         sys.stderr.write(f"error: {visible_lines(exc.render(), visible)}\n")
         raise SystemExit(EXIT_INVALID) from None
-    except BrokenPipeError:  # `ftzlist lists | head`: the reader has what it wanted
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise SystemExit(141) from None
     except Exception as exc:
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click's usage errors: its message, exit 2
-            exc.show()
+            import io
+
+            from ftzlist.identifiers.masking import message, visible
+
+            shown = io.StringIO()
+            exc.show(file=shown)  # click quotes the value it refused: masked like any message
+            sys.stderr.write(visible_lines(message(shown.getvalue()), visible))
             raise SystemExit(EXIT_INVALID) from None
         if os.environ.get("FTZLIST_DEBUG"):
             raise
@@ -192,6 +199,29 @@ def main(argv: list[str] | None = None) -> Any:
         )
         raise SystemExit(EXIT_BUG) from None
     raise SystemExit(rv if isinstance(rv, int) else 0)
+
+
+EXIT_PIPE = 141
+"""The reader of our standard output went away (`| head`): 128 + SIGPIPE, as a shell reports it;
+never 1, which means `undetermined`."""
+
+
+class PipeClosed(Exception):
+    """Standard output closed under us. Not an OSError, so click (which turns EPIPE into exit code 1)
+    lets it through to `main`."""
+
+
+def _closed_pipe_is_not_undetermined(cmd: Any) -> Any:
+    invoke = cmd.invoke
+
+    def guarded(ctx: Any) -> Any:
+        try:
+            return invoke(ctx)
+        except BrokenPipeError:
+            raise PipeClosed from None
+
+    cmd.invoke = guarded
+    return cmd
 
 
 class Interrupted(BaseException):

@@ -5,6 +5,11 @@ expected; the CLI prints it and exits with `EXIT_INVALID`. The problems an error
 structured (`Problem`: where, line, field path, message), so a caller that needs the line or the
 field reads it instead of parsing the message back.
 
+No raw identifier leaves through an error: every message, place and problem is passed through
+`ftzlist.identifiers.masking.message` when the error is made (identifier-shaped parts and passwords
+masked, file names kept), so a value quoted where the error is raised is masked wherever the error
+is shown (the command line, the web, `lists validate`).
+
 Exit codes are part of the interface: 0 every flow determined (or the command did its job), 1 some
 flow `undetermined`, 2 bad input (a message says where), 3 anything else: a bug in ftzlist, never
 the user's fault, reported without a traceback (FTZLIST_DEBUG=1 shows it).
@@ -34,6 +39,11 @@ class Problem:
     line: int | None = None
     loc: tuple[str | int, ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", _masked(self.message))
+        object.__setattr__(self, "where", None if self.where is None else _masked(self.where))
+        object.__setattr__(self, "loc", tuple(p if isinstance(p, int) else _masked(p) for p in self.loc))
+
     @property
     def field(self) -> str:
         return ".".join(str(p) for p in self.loc)
@@ -57,6 +67,7 @@ class InputError(Exception):
         line: int | None = None,
         problems: Sequence[Problem | str] | None = None,
     ):
+        message, where = _masked(message), None if where is None else _masked(where)
         self.message = message
         self.where = where
         self.line = line
@@ -70,3 +81,9 @@ class InputError(Exception):
         lines = [str(self)]
         lines.extend(f"  - {p}" for p in self.problems)
         return "\n".join(lines)
+
+
+def _masked(text: object) -> str:
+    from ftzlist.identifiers.masking import message  # lazy: identifiers raise InputError
+
+    return message(str(text))

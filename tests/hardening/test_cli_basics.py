@@ -44,13 +44,48 @@ def test_a_bug_is_exit_3_without_traceback_or_values(monkeypatch, declaration):
         "postgresql://ftz:hunter2secret@db:notaport/register",  # malformed port
         "nosuchdriver://ftz:hunter2secret@db/register",
         "ftz:hunter2secret",  # not a URL at all
+        "mysql://ftz:hunter2secret@127.0.0.1/register",  # a database the register does not run on
+        "postgresql://ftz:hunter2@secret@127.0.0.1:1/register",  # '@' in the password, not encoded
+        "postgresql://ftz:hunter2%40secret@127.0.0.1:1/register",  # the same, encoded
     ],
 )
 def test_database_urls_never_echo_the_password(url):
     r = run_cli("due", "--db", url)
     assert r.code == EXIT_INVALID, r.output
-    assert "hunter2secret" not in r.output and "Traceback" not in r.output
+    for part in ("hunter2", "secret"):
+        assert part not in r.output
+    assert "Traceback" not in r.output
     assert r.err.startswith("error:")
+
+
+def test_an_unencoded_at_sign_in_the_password_is_named():
+    r = run_main("filings", "list", "--db", "postgresql://ftz:pa@ss@127.0.0.1:1/register")
+    assert r.code == EXIT_INVALID and "%40" in r.err and "ss@" not in r.err
+
+
+def test_another_database_is_refused_by_name():
+    r = run_main("filings", "list", "--db", "mysql://ftz:pw@127.0.0.1/register")
+    assert r.code == EXIT_INVALID and "SQLite or PostgreSQL, not 'mysql'" in r.err
+
+
+def test_a_closed_pipe_is_not_undetermined():
+    """`ftzlist vocab categories | head -1`: the reader leaves early. Exit 141 (as a shell reports
+    SIGPIPE), no message, never 1 (`undetermined`); Rich and click would both say 1."""
+    import subprocess
+    import sys
+
+    for args in (["vocab", "categories"], ["lists"]):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from ftzlist.cli import main; main()", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**__import__("os").environ, "COLUMNS": "80"},
+        )
+        proc.stdout.read(10)
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=120) == 141, err
+        assert "Traceback" not in err and "Exception ignored" not in err
 
 
 @pytest.mark.parametrize("section", ["categories", "subjects", "scenarios", "sectors", "zones", "grounds"])

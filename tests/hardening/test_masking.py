@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ftzlist.identifiers.masking import mask, redact, redact_secrets, safe_url, shown, visible
+from ftzlist.identifiers.masking import mask, message, redact, redact_secrets, safe_url, shown, visible
 
 RAW = [
     "6222 0212 3456 7890 123",  # a bank card in groups of four
@@ -64,6 +64,56 @@ def test_long_values_are_cut_and_controls_visible():
 def test_mask_keeps_its_contract():
     assert mask("350203199001011234") == "3502**********1234"
     assert mask("abc") == "a*c" and mask(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("grouped", "run"),
+    [
+        ("138 0013 8000", "13800138000"),
+        ("138-0013-8000", "13800138000"),
+        ("6222 0212 3456 7890 123", "6222021234567890123"),
+        ("3502 0319 9001 0112 34", "350203199001011234"),  # an identity number typed in groups
+    ],
+)
+def test_mask_treats_grouped_digits_as_the_run_they_stand_for(grouped, run):
+    """Separators never let more digits through: `138 0013 8000` shows what `13800138000` shows."""
+    assert mask(grouped) == mask(run)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no list '350203199001011234'", "no list '3502**********1234'"),
+        ("unknown filing '138 0013 8000'", "unknown filing '138*****000'"),
+        ("logs/export-20250301.csv:3: bad date", "logs/export-20250301.csv:3: bad date"),
+        ("/tmp/pytest-1234567/t0/decl.yaml:4: x", "/tmp/pytest-1234567/t0/decl.yaml:4: x"),
+        ("cannot open postgresql://u:pw@db:5432/reg", "cannot open postgresql://u:***@db:5432/reg"),
+        ("latest: FJ-2026-0001, LG24-2026-0012", "latest: FJ-2026-0001, LG24-2026-0012"),
+        ("li.lei@example.com wrote x", "li.l**********.com wrote x"),
+        ("on 2026-03-31, 1,000,000 persons", "on 2026-03-31, 1,000,000 persons"),
+        ("cannot read '2025-13-45' as a date", "cannot read '2025-13-45' as a date"),
+        ("big.csv:12345678: line 12345678: bad", "big.csv:12345678: line 12345678: bad"),
+        ("sheet 'flows' cell C200000 (row 1200000)", "sheet 'flows' cell C200000 (row 1200000)"),
+        ("rows 1234567; value 13800138000", "rows 1234567; value 138*****000"),
+    ],
+)
+def test_messages_mask_values_and_keep_places(text, expected):
+    assert message(text) == expected
+    assert message(expected) == expected  # idempotent: a message may pass twice
+
+
+def test_input_errors_are_masked_wherever_they_are_shown():
+    from ftzlist.errors import InputError, Problem
+
+    e = InputError(
+        "no list '6222 0212 3456 7890 123'",
+        where="decl.yaml",
+        problems=["got 13800138000", Problem("bad", where="E12345678", loc=("flows", 0, "li@x.cn"))],
+    )
+    text = e.render()
+    for raw in ("6222 0212", "13800138000", "E12345678", "li@x.cn"):
+        assert raw not in text
+    assert text.startswith("decl.yaml: no list '6222")
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ftzlist.errors import InputError
+from ftzlist.identifiers.masking import message
 from ftzlist.loader import Law, Vocabulary, check_list, registry_for
 from ftzlist.schema.instruments import article_zh, citation_context, walk_citations
 from ftzlist.schema.lists import Item, ListFile
@@ -35,7 +36,7 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         item = f" {self.item}:" if self.item else ""
-        return (
+        return message(  # an item id or value quoted from the file is masked like any message
             f"{where}:{item} {self.message}"
             if self.severity == "error"
             else f"{where}:{item} warning: {self.message}"

@@ -150,12 +150,25 @@ def console(stderr: bool = False) -> Console:
 
     c = Console(stderr=stderr, emoji=False, highlight=False)
     c.soft_wrap = not c.is_terminal
+    c.on_broken_pipe = _pipe_closed  # type: ignore[method-assign]  # Rich would exit with 1 (undetermined)
     return c
 
 
+def _pipe_closed() -> None:
+    """Our reader went away (`| head`): stop writing and let `cli.main` exit with 141."""
+    import os
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise BrokenPipeError
+
+
 def warn(message: str) -> None:
-    """A warning on stderr (never mixed into machine output on stdout)."""
-    console(stderr=True).print(f"[yellow]warning:[/yellow] {escape(message)}")
+    """A warning on stderr (never mixed into machine output on stdout), masked like an error."""
+    from ftzlist.identifiers.masking import message as masked
+
+    console(stderr=True).print(f"[yellow]warning:[/yellow] {escape(masked(message))}")
 
 
 # --- formats ----------------------------------------------------------------------------------------

@@ -35,15 +35,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from ftzlist.identifiers.kinds import KINDS, Kind
 from ftzlist.schema.common import Id, Strict
 from ftzlist.schema.declaration import SensitivityOverride
 
-ColumnName = Annotated[
-    str, StringConstraints(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$")
-]
+
+def _plain_column(name: str) -> str:
+    # pydantic-core's pattern lets NUL and other C0 controls through its character class
+    if not name.strip() or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in name):
+        raise ValueError("a column name must be non-blank text without control characters")
+    return name
+
+
+ColumnName = Annotated[str, StringConstraints(min_length=1, max_length=256), AfterValidator(_plain_column)]
 """A column of the log as its header names it: not empty or blank, no control characters."""
 
 MAX_IDENTIFIER_COLUMNS = 30

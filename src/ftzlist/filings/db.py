@@ -23,15 +23,32 @@ def default_url(data_dir: Path) -> str:
     return f"sqlite:///{Path(data_dir) / 'register.sqlite3'}"
 
 
+def safe_db(url: str) -> str:
+    """The URL as it may be printed: without its password."""
+    from ftzlist.identifiers.masking import safe_url
+
+    return safe_url(url)
+
+
 def make_engine(url: str) -> Engine:
+    """An engine for the register at `url` (SQLite or PostgreSQL). Raises InputError, naming the URL
+    without its password, for a URL that is malformed, names another database, or would be misread."""
     try:
         parsed = make_url(url)
     except Exception as exc:
-        from ftzlist.identifiers.masking import redact_secrets, safe_url
+        from ftzlist.identifiers.masking import redact_secrets
 
-        reason = redact_secrets(str(exc)).replace(url, safe_url(url))
-        raise InputError(f"not a database URL: '{safe_url(url)}' ({reason})") from None
-    if parsed.get_backend_name() == "sqlite":
+        reason = redact_secrets(str(exc)).replace(url, safe_db(url))
+        raise InputError(f"not a database URL: '{safe_db(url)}' ({reason})") from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise InputError(f"--db: the register runs on SQLite or PostgreSQL, not '{backend}' ({safe_db(url)})")
+    if parsed.host and "@" in parsed.host:  # `user:p@ss@host`: part of the password would be read as the host
+        raise InputError(
+            f"--db: '{safe_db(url)}' has an '@' in its password: write it as %40 "
+            "(percent-encode the password's special characters)"
+        )
+    if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
@@ -51,7 +68,7 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+    if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return create_engine(parsed, pool_pre_ping=True)
 

@@ -14,6 +14,10 @@ are cut, so a message can point at a bad value without disclosing it.
 - `mask(value)`: a value known to be an identifier: the first and last four characters of a long
   value stay, the rest become `*` (`3502**********1234`).
 - `redact(text)`: free text from a library or a third-party error: identifier-shaped tokens masked.
+- `message(text)`: a whole message (an error, a warning, a usage error): `redact` and
+  `redact_secrets`, keeping file names and paths whole (`logs/export-20250301.csv`: the place the
+  message names, as the user wrote it). `InputError` and `Problem` pass every message, place and
+  problem through it, so a value quoted raw where an error is raised is still masked on output.
 - `safe_url(url)`, `redact_secrets(text)`: passwords in database URLs and connection strings.
 
 "Identifier-shaped" is deliberately wide: anything with an `@`; a run of letters and digits holding
@@ -28,7 +32,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["label", "mask", "redact", "redact_secrets", "safe_url", "shown", "visible"]
+__all__ = ["label", "mask", "message", "redact", "redact_secrets", "safe_url", "shown", "visible"]
 
 LIMIT = 60
 """Longest value `shown` prints; longer values are cut with `…` (a 5,000-digit number is not a message)."""
@@ -36,8 +40,12 @@ LIMIT = 60
 
 def mask(value: object) -> str:
     """Mask a value for display: keep at most 4 leading and 4 trailing characters, and at most a
-    third of the value at each end."""
+    third of the value at each end. Digits written in groups (`138 0013 8000`,
+    `6222-0212-3456-7890-123`) are masked as the digit run they stand for (`138*****000`), as
+    `redact` masks them, so separators never let more digits through."""
     text = "" if value is None else str(value).strip()
+    if _GROUPS.fullmatch(text) and sum(ch.isdigit() for ch in text) >= 7:
+        text = re.sub(r"[^0-9]", "", text)
     return _mask(text, 3)
 
 
@@ -82,12 +90,40 @@ def redact(text: str) -> str:
     return _TOKEN.sub(token, text)
 
 
-_ISO_DATE = re.compile(r"(?:19|20)[0-9]{2}([-/.])[01]?[0-9]\1[0-3]?[0-9](?:[T ][0-9:.]+(?:Z|[+\-][0-9:]+)?)?")
+_KEPT = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"`<>]+"  # a URL, its password already removed
+    r"|(?<![\w\-])[A-Z][A-Z0-9]{1,5}-(?:19|20)[0-9]{2}-[0-9]{4,6}(?![\w\-])"  # a register key FJ-2026-0001
+    r"|(?<=\bline )[0-9]+|(?<=\brow )[0-9]+|(?<=\brows )[0-9]+"  # where in a file: line 1234567
+    r"|(?:(?<=\bcell )|(?<=!))\$?[A-Z]{1,3}\$?[0-9]{1,7}(?![\w])"  # a cell: C200000, flows!A1048576
+    r"|[^\s'\"`()\[\]<>,;@]*\.(?:csv|tsv|txt|ya?ml|json|jsonl|ndjson|xlsx|xlsm|xls|docx|pdf|html|md|"
+    r"parquet|gz|zst|sqlite3?|db|png)(?![A-Za-z0-9])(?::[0-9]+){0,2}",  # with its line (and column)
+    re.IGNORECASE,
+)
+
+
+def message(text: str) -> str:
+    """A message for a person (an error, a warning, a usage error): identifier-shaped parts and
+    passwords masked, file names and paths (a run ending in a known file suffix, `.csv`, `.yaml`,
+    `.xlsx`..., with a line number after it), URLs (without their password), line, row and cell
+    numbers (`line 1234567`, `cell C200000`) and the register's proceeding keys (`FJ-2026-0001`)
+    kept whole: they name the place or the record. Idempotent."""
+    text = redact_secrets(str(text))
+    kept: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        kept.append(m.group(0))
+        return f"\ue000{len(kept) - 1}\ue001"
+
+    text = redact(_KEPT.sub(keep, text.replace("\ue000", "\ufffd")))
+    return re.sub("\ue000([0-9]+)\ue001", lambda m: kept[int(m.group(1))], text)
+
+
+_ISO_DATE = re.compile(r"(?:19|20)[0-9]{2}([-/.])[0-9]{1,2}\1[0-9]{1,2}(?:[T ][0-9:.]+(?:Z|[+\-][0-9:]+)?)?")
 
 
 def _is_iso_date(text: str) -> bool:
-    """A date with separators (2024-03-22, 2026/06/30, 2024-03-22T10:00:00+08:00) in a message is a
-    date the user gave, not an identifier; a bare digit run (19900101) is masked. A data cell is
+    """A date with separators (2024-03-22, 2026/06/30, 2024-03-22T10:00:00+08:00, and 2025-13-45,
+    a date mistyped) in a message is a date the user gave, not an identifier; a bare digit run (19900101) is masked. A data cell is
     masked whole whatever it holds (`shown(..., data=True)`)."""
     return _ISO_DATE.fullmatch(text) is not None
 
