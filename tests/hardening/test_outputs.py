@@ -70,7 +70,7 @@ def test_assess_json_to_a_file_and_table_refuses_out(tmp_path, declaration):
     assert r.code in (0, 1), r.err
     assert json.loads(target.read_text())["handler"] == "Test Co" and r.out == ""
     r = run_main("assess", str(declaration), "--out", str(tmp_path / "t.txt"))
-    assert r.code == EXIT_INVALID and "--out writes json, markdown or xlsx" in r.err
+    assert r.code == EXIT_INVALID and "--out writes json" in r.err and "add --format" in r.err
 
 
 def test_scan_refuses_to_draft_over_the_table(tmp_path):
