@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from ftzlist.commands.common import AsOfOption, ListsOption, as_of_day, console, escape, group, law
+from ftzlist.commands.common import (
+    AsOfOption,
+    ListsOption,
+    as_of_day,
+    console,
+    escape,
+    format_option,
+    group,
+    law,
+)
 
 lists_app = group("lists", help="Bundled list versions: dates, coverage, items.")
 
@@ -59,13 +68,23 @@ def lists_overview(ctx: typer.Context, lists: ListsOption = None, as_of: AsOfOpt
 
 @lists_app.command("show")
 def show(
-    list_id: Annotated[str, typer.Argument(help="List id, e.g. fujian-ftz-2025.")], lists: ListsOption = None
+    list_id: Annotated[str, typer.Argument(help="List id, e.g. fujian-ftz-2025.")],
+    fmt: format_option(  # type: ignore[valid-type]
+        "table", "json", extra_help="json: the whole list file as loaded, with its sha256."
+    ) = "table",
+    lists: ListsOption = None,
 ) -> None:
     """One list: metadata, sectors, items with their bands and citations, procedures, coverage."""
     from ftzlist.render.output import table
 
     the_law = law(lists)
     lf = the_law.lists.get(list_id)
+    if fmt == "json":
+        import json
+
+        data = {"sha256": the_law.lists.sha256[lf.id], "list": lf.model_dump(mode="json", exclude_none=True)}
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
     out = console()
     e = escape  # list files may come from users (--lists): their text is never markup
     out.print(f"[bold]{e(lf.title.zh)}[/bold]\n{e(lf.title.en)}")
