@@ -129,7 +129,14 @@ def test_filings_lifecycle_and_due_screen(cli, tmp_path):
     bigger.write_text(CONTENT.replace("persons: 40000\n", "persons: 90000\n"), encoding="utf-8")
     out = cli("filings", "change", "FJ-2026-0001", "2026-06-01", str(bigger), "--dry-run")
     assert "fresh application required" in out and "volume" in out
-    out = cli("filings", "change", "FJ-2026-0001", "2026-06-01", str(bigger), "--volume-ratio", "3")
+    # x2.25 is under a ratio of 3, but 90,000 crosses the list's 50,000 line: material whatever the ratio
+    out = cli(
+        "filings", "change", "FJ-2026-0001", "2026-06-01", str(bigger), "--volume-ratio", "3", "--dry-run"
+    )
+    assert "fresh application required" in out and "band" in out and "50,000" in out
+    within = tmp_path / "within.yaml"
+    within.write_text(CONTENT.replace("persons: 40000\n", "persons: 48000\n"), encoding="utf-8")
+    out = cli("filings", "change", "FJ-2026-0001", "2026-06-01", str(within), "--volume-ratio", "3")
     assert "simplified change" in out
     assert "lead@example.com" in cli("filings", "audit", "--table", "proceedings")
 

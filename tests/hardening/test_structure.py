@@ -10,7 +10,6 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "ftzlist"
 
 WAITING = {
     ("commands/assess.py", "ftzlist.commands.count"),  # fill_from_logs: counting moves the job into ftzlist.counting
-    ("commands/serve.py", "ftzlist.commands.count"),  # read_key: to commands/common with it
     ("web/countruns.py", "ftzlist.commands.count"),  # threshold_lists: likewise
 }
 """Imports of a command module announced on the board, waiting for their owner's move."""

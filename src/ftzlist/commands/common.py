@@ -37,12 +37,14 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ftzlist.calendar import WorkingCalendar
+    from ftzlist.filings.drift import FlowDrift
     from ftzlist.filings.register import DueRow, Register
     from ftzlist.law import Law
 
 __all__ = [
     "CST",
     "FAR_AHEAD_DAYS",
+    "KEY_ENV",
     "ActorOption",
     "AsOfOption",
     "CalendarsOption",
@@ -65,6 +67,8 @@ __all__ = [
     "output_path",
     "outputs_for",
     "parse_date",
+    "print_drift",
+    "read_key",
     "replacing",
     "status_badge",
     "today",
@@ -410,19 +414,45 @@ def open_register(
     lists: list[Path] | None = None,
     calendars: list[Path] | None = None,
     actor: str | None = None,
+    *,
+    must_exist: bool = False,
 ) -> Register:
+    """The register at `db` (or FTZLIST_DB, or SQLite in the user data dir), migrated. With
+    `must_exist` (commands that only read it), a SQLite file that does not exist is an error, not
+    an empty register created on the spot."""
     import getpass
 
     from ftzlist.filings.procedures import ProcedureBook
     from ftzlist.filings.register import Register
 
+    url = db_url(db)
+    if must_exist:
+        missing = sqlite_file_missing(url)
+        if missing is not None:
+            raise InputError(
+                f"no register at {missing}: the database file does not exist (check --db or FTZLIST_DB; "
+                "`ftzlist filings add` creates the register)"
+            )
     who = actor or os.environ.get("FTZLIST_ACTOR") or getpass.getuser()
     return Register.open(
-        db_url(db),
+        url,
         calendar=working_calendar(calendars),
         procedures=ProcedureBook.from_law(law(lists)),
         actor=who,
     )
+
+
+def sqlite_file_missing(url: str) -> str | None:
+    """The path of a SQLite URL's database file when that file does not exist (else None)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        u = make_url(url)
+    except Exception:
+        return None  # not a URL: opening it says so
+    if not u.drivername.startswith("sqlite") or not u.database or u.database == ":memory:":
+        return None
+    return None if Path(u.database).exists() else u.database
 
 
 def status_badge(row: DueRow) -> str:
@@ -442,3 +472,62 @@ def status_badge(row: DueRow) -> str:
 def date_cell(day: dt.date, provisional: bool) -> str:
     text = f"{day:%Y-%m-%d %a}"
     return f"[magenta]{text} ≈[/]" if provisional else text
+
+
+KEY_ENV = "FTZLIST_HASH_KEY"
+
+
+def read_key(key_file: Path | None) -> bytes:
+    """The HMAC key: `--key-file` or the FTZLIST_HASH_KEY environment variable (CLI layer only)."""
+    from ftzlist.counting.hashing import check_key
+
+    if key_file is not None:
+        try:
+            key = key_file.read_bytes().strip()
+        except OSError as exc:
+            raise InputError(f"cannot read the hash key: {exc.strerror}", where=str(key_file)) from None
+        return check_key(key)
+    env = os.environ.get(KEY_ENV)
+    if env:
+        return check_key(env.encode("utf-8"))
+    raise InputError(
+        f"no hash key: pass --key-file FILE or set {KEY_ENV} (at least 16 bytes; keep it away from the data)"
+    )
+
+
+def print_drift(drifts: list[FlowDrift], day: dt.date, *, only_warnings: bool = False) -> None:
+    """Drift against the filings as records that keep every value whole at any width (`filings
+    drift`; `due` prints the lines crossed or projected this year only)."""
+    out = console()
+    shown = [d for d in drifts if d.warnings] if only_warnings else drifts
+    if not shown:
+        if not only_warnings:
+            out.print("No live filing with filed content to watch.")
+        return
+    out.print(f"[bold]Drift against the filings, {day.year} to {day}[/]")
+    badge = {"crossed": "[bold white on red] CROSSED [/]", "warning": "[bold black on yellow] WARNING [/]"}
+    for d in shown:
+        out.print(
+            f"[bold]{escape(d.proceeding)}[/] · {escape(f'{d.handler} / {d.flow}')} · {d.count:,} persons "
+            f"this year ({escape(d.source)}) · filed {d.filed_persons or '—'}"
+            + (f" · approved {d.approved_persons:,}" if d.approved_persons is not None else "")
+        )
+        for s in d.warnings if only_warnings else d.lines:
+            if s.crossed_on:
+                when = f"crossed on {s.crossed_on}"
+            elif s.projected_on:
+                when = f"≈ {s.projected_on} at the current rate" + (
+                    "" if s.projected_within_window else " (after 31 December: the count restarts)"
+                )
+            else:
+                when = "no rate yet"
+            axis = f" ({s.axis} persons)" if s.axis else ""
+            out.print(f"  {badge.get(s.status, '[green]ok[/]')} {s.threshold:,}{axis}: {escape(s.label)}")
+            out.print(f"      {when}" + (f" · {escape(s.action)}" if s.action else ""))
+            out.print(f"      [dim]basis: {escape(s.citation)}[/]")
+        for n in d.notes:
+            out.print(f"  [dim]{escape(n)}[/]")
+        if d.opened:
+            out.print(
+                f"  opened fresh application [bold]{escape(d.opened)}[/] (follows {escape(d.proceeding)})"
+            )

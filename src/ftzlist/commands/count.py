@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ftzlist.commands.common import (
+    KEY_ENV,
     ForceOption,
     ListsOption,
     as_of_day,
@@ -19,6 +19,7 @@ from ftzlist.commands.common import (
     format_option,
     law,
     output_path,
+    read_key,
 )
 from ftzlist.errors import InputError
 
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
     from ftzlist.counting.result import CountResult
     from ftzlist.law import Law
     from ftzlist.schema.declaration import Declaration
-
-KEY_ENV = "FTZLIST_HASH_KEY"
 
 
 class EngineName(StrEnum):
@@ -48,24 +47,6 @@ def parse_conf(items: list[str] | None) -> dict[str, str]:
 
 def register(app: typer.Typer) -> None:
     app.command(name="count")(count)
-
-
-def read_key(key_file: Path | None) -> bytes:
-    """The HMAC key: `--key-file` or the FTZLIST_HASH_KEY environment variable (CLI layer only)."""
-    from ftzlist.counting.hashing import check_key
-
-    if key_file is not None:
-        try:
-            key = key_file.read_bytes().strip()
-        except OSError as exc:
-            raise InputError(f"cannot read the hash key: {exc.strerror}", where=str(key_file)) from None
-        return check_key(key)
-    env = os.environ.get(KEY_ENV)
-    if env:
-        return check_key(env.encode("utf-8"))
-    raise InputError(
-        f"no hash key: pass --key-file FILE or set {KEY_ENV} (at least 16 bytes; keep it away from the data)"
-    )
 
 
 def threshold_lists(the_law: Law, day: dt.date, ids: list[str] | None) -> list:

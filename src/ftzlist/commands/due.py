@@ -4,8 +4,11 @@ footnote that says why."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,14 +16,18 @@ import typer
 from ftzlist.commands.common import (
     CalendarsOption,
     DbOption,
+    ForceOption,
     ListsOption,
+    as_of_day,
     console,
     date_cell,
     escape,
+    format_option,
     open_register,
-    parse_date,
+    output_path,
+    print_drift,
+    replacing,
     status_badge,
-    today,
 )
 from ftzlist.errors import InputError
 
@@ -46,30 +53,75 @@ def due(
         str | None, typer.Option("--as-of", help="Pretend today is this date, YYYY-MM-DD.")
     ] = None,
     handler: Annotated[str | None, typer.Option("--handler", help="Only this handler.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", help="Only the filings this person looks after (`filings owner`)."),
+    ] = None,
+    fmt: format_option(  # type: ignore[valid-type]
+        "table", "json", "ics", "xlsx", extra_help="ics and xlsx: one entry per deadline (xlsx needs --out)."
+    ) = "table",
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the feed to this file (ics: else standard output)."),
+    ] = None,
+    force: ForceOption = False,
     db: DbOption = None,
     lists: ListsOption = None,
     calendars: CalendarsOption = None,
 ) -> None:
-    """Everything falling due: overdue first, then by date; provisional dates marked."""
+    """Everything falling due: overdue first, then by date; provisional dates marked. Beside the
+    deadlines: exports inconsistent with their filing, and drift warnings (`filings drift`)."""
     from rich.panel import Panel
     from rich.table import Table
 
-    day = parse_date(as_of) if as_of else today()
+    from ftzlist.filings.changes import DEFAULT_VOLUME_RATIO
+    from ftzlist.filings.drift import as_json, register_drift
+
+    day = as_of_day(as_of)
     days = parse_within(within) if within else None
-    if fmt not in ("table", "json"):
-        raise InputError(f"--format: '{fmt}' is not one of table, json")
-    reg = open_register(db, lists, calendars)
+    if fmt == "xlsx" and out_file is None:
+        raise InputError("--format xlsx writes a workbook: name it with --out FILE")
+    target = output_path(out_file, force=force, what=f"{fmt} file") if out_file is not None else None
+    reg = open_register(db, lists, calendars, must_exist=True)
+    if handler is not None:
+        reg.list_proceedings(handler)  # an unknown handler is an error, not "Nothing is owed."
     reg.refresh_deadlines()  # a calendar file added since the last run turns provisional dates final
-    rows = [r for r in reg.due(day, within_days=days) if handler is None or r.handler == handler]
+    rows = [
+        r
+        for r in reg.due(day, within_days=days)
+        if (handler is None or r.handler == handler) and (owner is None or r.owner == owner)
+    ]
+    if fmt in ("ics", "xlsx"):
+        _feed(rows, fmt, target, day)
+        return
+    keys = {r.proceeding for r in rows} if owner is not None else None
+    inconsistent = [i for i in reg.open_inconsistencies(handler) if keys is None or i.proceeding in keys]
+    drifts = [
+        d
+        for d in register_drift(reg, as_of=day, handler=handler, volume_ratio=DEFAULT_VOLUME_RATIO)
+        if d.warnings and (keys is None or d.proceeding in keys)
+    ]
     if fmt == "json":
         out = [
             {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.__dict__.items()}
             for r in rows
         ]
+        incs = [
+            {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in i.__dict__.items()}
+            for i in inconsistent
+        ]
         typer.echo(
             json.dumps(
-                {"as_of": day.isoformat(), "within_days": days, "items": out}, ensure_ascii=False, indent=2
+                {
+                    "as_of": day.isoformat(),
+                    "within_days": days,
+                    "owner": owner,
+                    "items": out,
+                    "inconsistencies": incs,
+                    "drift": [as_json(d) for d in drifts],
+                },
+                ensure_ascii=False,
+                indent=2,
             )
         )
         return
@@ -97,7 +149,7 @@ def due(
     )
     out.print(Panel(head, title="ftzlist due", expand=False))
     if not rows:
-        out.print("[green]Nothing is owed.[/]")
+        out.print("[green]Nothing is owed.[/]" + (f" (owner {escape(owner)})" if owner else ""))
     table = Table(show_lines=False, header_style="bold", expand=False)
     table.add_column("status", no_wrap=True)
     table.add_column("due", no_wrap=True)
@@ -139,6 +191,16 @@ def due(
             out.print(f"  • {key} · {escape(who)} · {escape(what)}")
     for reason, n in notes.items():
         out.print(f"[magenta]≈ \\[{n}] provisional:[/] {escape(reason)}")
+    if inconsistent:
+        out.print(
+            "[bold red]Exports inconsistent with their filing (until resolved: `filings resolve ID`)[/]"
+        )
+        for i in inconsistent:
+            out.print(
+                f"  • #{i.id} · {escape(i.proceeding)} · {escape(f'{i.handler} / {i.flow}')} · export "
+                f"#{i.export_id} on {i.exported_on}: {escape(i.what)}"
+            )
+    print_drift(drifts, day, only_warnings=True)
     out.print(
         "[dim]Working days on the official PRC calendar; the day of the triggering event is not counted "
         "(docs/calendar.md).[/]"
@@ -154,3 +216,22 @@ def _when(r, day, cal) -> str:
     if r.status == "lapsed":
         return f"[dim]{(day - r.due_on).days}d ago[/]"
     return f"in {(r.due_on - day).days}d ({cal.working_days_between(day, r.due_on)} WD)"
+
+
+def _feed(rows, fmt: str, target: Path | None, day: dt.date) -> None:
+    """`--format ics|xlsx`: the deadlines as a calendar feed or a workbook."""
+    from ftzlist.filings.feeds import to_ics, to_xlsx
+
+    if fmt == "ics":
+        data = to_ics(rows, stamp=dt.datetime.now(dt.UTC))
+        if target is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            return
+        with replacing(target) as tmp:
+            tmp.write_bytes(data)
+    else:
+        assert target is not None
+        with replacing(target) as tmp:
+            to_xlsx(rows, tmp, as_of=day)
+    console(stderr=True).print(f"{len(rows)} deadline(s) written to {escape(str(target))}")

@@ -17,14 +17,20 @@ from ftzlist.commands.common import (
     CalendarsOption,
     DbOption,
     ListsOption,
+    as_of_day,
     console,
     date_cell,
     escape,
+    format_option,
+    law,
     open_register,
     parse_date,
+    print_drift,
+    read_key,
     status_badge,
     today,
 )
+from ftzlist.errors import InputError
 
 if TYPE_CHECKING:
     from ftzlist.filings.register import Register
@@ -68,6 +74,9 @@ def add(
     scenario: Annotated[str | None, typer.Option("--scenario")] = None,
     recipient: Annotated[str | None, typer.Option("--recipient")] = None,
     country: Annotated[str | None, typer.Option("--country", help="Recipient country, ISO alpha-2.")] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Who in the team looks after it (`due --owner`).")
+    ] = None,
     db: DbOption = None,
     lists: ListsOption = None,
     calendars: CalendarsOption = None,
@@ -80,10 +89,28 @@ def add(
     reg.add_flow(
         handler, flow, scenario=scenario, recipient_name=recipient, recipient_country=country, exist_ok=True
     )
-    key = reg.open_proceeding(handler, flow, procedure, day, list_id=list_id, parent=parent)
+    key = reg.open_proceeding(handler, flow, procedure, day, list_id=list_id, parent=parent, owner=owner)
     e = escape  # keys and names are the user's text, never markup
     console().print(f"opened [bold]{e(key)}[/] ({e(procedure)}) for {e(handler)}/{e(flow)} on {day}")
     _print_view(reg, key)
+
+
+@filings_app.command("owner")
+def owner_cmd(
+    key: Annotated[str, typer.Argument(help="Filing key.")],
+    name: Annotated[str | None, typer.Argument(help="Who looks after it; omit with --clear.")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Name nobody.")] = False,
+    db: DbOption = None,
+    lists: ListsOption = None,
+    calendars: CalendarsOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Name who in the team looks after a filing (audited); `due --owner NAME` shows theirs."""
+    if (name is None) != clear:
+        raise InputError("give the owner's name, or --clear (not both)")
+    reg = open_register(db, lists, calendars, actor)
+    reg.set_owner(key, name)
+    console().print(escape(f"{key}: owner {name}" if name else f"{key}: no owner"))
 
 
 @filings_app.command("snapshot")
@@ -124,8 +151,6 @@ def snapshot(
         )
         kept += 1
     if flow is not None and not kept:
-        from ftzlist.errors import InputError
-
         raise InputError(f"{decisions}: no decision for flow '{flow}'")
 
 
@@ -179,6 +204,7 @@ def _print_view(reg: Register, key: str, as_of: dt.date | None = None) -> None:
     out.print(
         esc(
             f"{v.handler} / {v.flow} · opened {v.opened_on}"
+            + (f" · owner {v.owner}" if v.owner else "")
             + (f" · follows {v.follows}" if v.follows else "")
             + (f" · from {v.parent}" if v.parent else "")
         )
@@ -213,6 +239,11 @@ def _print_view(reg: Register, key: str, as_of: dt.date | None = None) -> None:
         out.print(table)
     for n in v.next_steps:
         out.print(f"  → next: {esc(n)}")
+    for i in v.inconsistencies:
+        out.print(
+            f"  [bold red]inconsistent with the filing[/] #{i.id}: export #{i.export_id} on {i.exported_on}: "
+            f"{esc(i.what)} [dim](until `filings resolve {i.id}`)[/]"
+        )
 
 
 @filings_app.command("record")
@@ -341,6 +372,12 @@ def change(
     """Material change -> fresh application; otherwise a simplified change. Says which, and why."""
     from rich.table import Table
 
+    from ftzlist.filings.changes import check_ratio
+
+    try:
+        check_ratio(volume_ratio)
+    except ValueError as exc:
+        raise InputError(f"--volume-ratio: {exc}") from None
     reg = open_register(db, lists, calendars, actor)
     result, new_key = reg.change(
         key, parse_date(on, "date"), _content(content), volume_ratio=volume_ratio, apply=not dry_run
@@ -361,6 +398,8 @@ def change(
             escape(r.citation),
         )
     out.print(table)
+    for n in result.notes:
+        out.print(f"[dim]{escape(n)}[/]")
     if new_key and new_key != key:
         out.print(f"opened fresh application [bold]{escape(new_key)}[/] (follows {escape(key)})")
     elif new_key:
@@ -525,3 +564,93 @@ def resolve(
     reg = open_register(db, None, None, actor)
     reg.resolve_inconsistency(inconsistency_id, parse_date(on, "date"), resolution)
     console().print(f"inconsistency #{inconsistency_id} resolved on {on}")
+
+
+@filings_app.command("drift")
+def drift_cmd(
+    logs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--logs", help="Export logs (files, globs, folders); repeatable. Without: the recorded exports."
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", "-m", help="Mapping YAML of the logs (with --logs).")
+    ] = None,
+    key_file: Annotated[
+        Path | None, typer.Option("--key-file", help="HMAC key file for the logs (else $FTZLIST_HASH_KEY).")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Text encoding of CSV/JSON Lines logs, e.g. gb18030.")
+    ] = None,
+    handler: Annotated[str | None, typer.Option("--handler", help="Only this handler.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", metavar="DATE", help="Count up to this date, YYYY-MM-DD.")
+    ] = None,
+    volume_ratio: Annotated[
+        float,
+        typer.Option("--volume-ratio", help="A volume above this multiple of the approved figure is large."),
+    ] = 1.5,
+    open_change: Annotated[
+        bool,
+        typer.Option(
+            "--open-change",
+            help="Open the fresh application of each flow past a band or the ratio (audited).",
+        ),
+    ] = False,
+    fmt: format_option("table", "json") = "table",  # type: ignore[valid-type]
+    db: DbOption = None,
+    lists: ListsOption = None,
+    calendars: CalendarsOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Actual exports of each filed flow this year against the filed persons, the list's next band
+    and the change ratio: warns before a line is reached (projected date at the current rate)."""
+    import json
+
+    from ftzlist.filings.changes import check_ratio
+    from ftzlist.filings.drift import as_json, open_changes, register_drift
+
+    try:
+        check_ratio(volume_ratio)
+    except ValueError as exc:
+        raise InputError(f"--volume-ratio: {exc}") from None
+    if bool(logs) != (mapping is not None):
+        raise InputError("--logs and --mapping go together (or neither: the recorded exports are counted)")
+    day = as_of_day(as_of)
+    reg = open_register(db, lists, calendars, actor, must_exist=True)
+    source = None
+    if logs:
+        from ftzlist.counting import expand, load_mapping
+
+        key = read_key(key_file)
+        files = expand(list(logs), encoding=encoding)
+        national = law(lists).lists.national(day)
+        bands = {
+            lf.id: lf
+            for ff in reg.filed_flows(handler)
+            for lf in reg.band_lists(ff.list_id, ff.procedure_id, day)
+        }
+        source = (
+            files,
+            load_mapping(mapping),
+            key,
+            [national, *[lf for i, lf in bands.items() if i != national.id]],
+        )
+    drifts = register_drift(reg, as_of=day, handler=handler, volume_ratio=volume_ratio, logs=source)
+    if open_change:
+        open_changes(reg, drifts, day)
+    if fmt == "json":
+        typer.echo(
+            json.dumps(
+                {
+                    "as_of": day.isoformat(),
+                    "volume_ratio": volume_ratio,
+                    "flows": [as_json(d) for d in drifts],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    print_drift(drifts, day)

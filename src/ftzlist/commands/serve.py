@@ -26,8 +26,7 @@ def web_settings(
     max_upload_mb: int = 20,
 ):
     """Settings from the CLI's options and environment (FTZLIST_DB, FTZLIST_HASH_KEY)."""
-    from ftzlist.commands.common import calendar_dirs, data_dir, db_url
-    from ftzlist.commands.count import KEY_ENV, read_key
+    from ftzlist.commands.common import KEY_ENV, calendar_dirs, data_dir, db_url, read_key
     from ftzlist.web.settings import MiB, WebSettings
 
     key = read_key(hash_key_file) if (hash_key_file or os.environ.get(KEY_ENV)) else None

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ftzlist.errors import InputError
+from ftzlist.law import Vocabulary
 from ftzlist.schema.lists import ListFile, Procedure
 
 
@@ -19,11 +20,16 @@ class Entry:
 
 
 class ProcedureBook:
-    """Procedures by (list id, procedure id), and by procedure id for the list in force on a day."""
+    """Procedures by (list id, procedure id), and by procedure id for the list in force on a day.
+    Built from the law (`from_law`) it also keeps the list files and the vocabulary, so the register
+    can read a list's person bands (material change, drift)."""
 
-    def __init__(self, lists: Iterable[ListFile]):
+    def __init__(self, lists: Iterable[ListFile], vocabulary: Vocabulary | None = None):
         self.entries: dict[tuple[str, str], Entry] = {}
+        self.lists: dict[str, ListFile] = {}
+        self.vocabulary = vocabulary
         for lf in lists:
+            self.lists[lf.id] = lf
             for p in lf.procedures:
                 self.entries[(lf.id, p.id)] = Entry(lf.id, p, lf.effective_from, lf.effective_to)
 
@@ -37,7 +43,7 @@ class ProcedureBook:
     @classmethod
     def from_law(cls, law: object) -> ProcedureBook:
         """From `ftzlist.loader.load_law()` (its `.lists` ListSet)."""
-        return cls(iter(law.lists))  # type: ignore[attr-defined]
+        return cls(iter(law.lists), law.vocabulary)  # type: ignore[attr-defined]
 
     def get(self, list_id: str, procedure_id: str) -> Procedure:
         try:

@@ -26,9 +26,11 @@ from ftzlist.calendar import Counted, WorkingCalendar
 from ftzlist.errors import InputError
 from ftzlist.filings import audit as _audit  # also registers the session hooks
 from ftzlist.filings import lifecycle as lc
+from ftzlist.filings.bands import BandCrossing, band_crossings
 from ftzlist.filings.changes import DEFAULT_VOLUME_RATIO, ChangeAssessment, assess_change
 from ftzlist.filings.content import FiledContent
 from ftzlist.filings.db import make_engine, upgrade
+from ftzlist.filings.drift import FiledFlow
 from ftzlist.filings.models import (
     Application,
     AuditEntry,
@@ -46,7 +48,7 @@ from ftzlist.filings.models import (
     StepRecord,
 )
 from ftzlist.filings.procedures import ProcedureBook
-from ftzlist.schema.lists import Procedure
+from ftzlist.schema.lists import ListFile, Procedure
 
 T = TypeVar("T")
 LIVE = ("open", "active")
@@ -73,6 +75,8 @@ class DueRow:
     citation: str | None
     status: str  # overdue | expired | due_today | window_open | upcoming | lapsed (| met | met_late | closed)
     days_left: int
+    owner: str | None = None  # who in the team looks after the proceeding
+    uid: str = ""  # stable id of the deadline: the filing's key (or the incident) and the deadline's key
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,29 @@ class ProceedingView:
     exports: list[tuple[int, dt.date, int | None, int | None]] = field(default_factory=list)
     deadlines: list[DueRow] = field(default_factory=list)
     next_steps: list[str] = field(default_factory=list)
+    inconsistencies: list[InconsistencyView] = field(default_factory=list)
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
+class InconsistencyView:
+    """An export that differs from its filing (Fujian Art. 16), open until resolved."""
+
+    id: int
+    proceeding: str
+    handler: str
+    flow: str
+    export_id: int
+    exported_on: dt.date
+    found_on: dt.date
+    what: str
+
+
+def _owner(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise InputError("the owner must be a name of 1 to 200 characters")
+    return name
 
 
 def _retryable(exc: Exception) -> bool:
@@ -313,8 +340,10 @@ class Register:
         kind: str = "initial",
         parent: str | None = None,
         details: dict[str, Any] | None = None,
+        owner: str | None = None,
     ) -> str:
-        """Start a proceeding: the application (the procedure's first step) is recorded on `on`."""
+        """Start a proceeding: the application (the procedure's first step) is recorded on `on`.
+        `owner`: who in the team looks after it (shown by `due`, filtered by `due --owner`)."""
         on = lc.as_date(on, "on")
 
         def fn(s: Session) -> str:
@@ -323,9 +352,20 @@ class Register:
             parent_row = self._proceeding(s, parent) if parent else None
             if parent_row is not None and on < parent_row.opened_on:
                 raise InputError(f"{on} is before the proceeding it follows from ({parent_row.opened_on})")
-            return self._open(s, f, entry.list_id, entry.procedure, on, kind, None, parent_row, details)
+            key = self._open(s, f, entry.list_id, entry.procedure, on, kind, None, parent_row, details)
+            if owner is not None:
+                self._proceeding(s, key).owner = _owner(owner)
+            return key
 
         return self._write("open_proceeding", fn)
+
+    def set_owner(self, key: str, owner: str | None) -> None:
+        """Who in the team looks after a proceeding (None: nobody named). Audited."""
+
+        def fn(s: Session) -> None:
+            self._proceeding(s, key).owner = _owner(owner) if owner is not None else None
+
+        self._write("set_owner", fn)
 
     def _open(
         self,
@@ -755,8 +795,24 @@ class Register:
             if p.state not in LIVE:
                 raise InputError(f"filing {key} is {p.state}: a change needs a live filing")
             old = FiledContent.model_validate(filing.content)
+            first = s.scalar(
+                select(Filing)
+                .where(Filing.proceeding_id == p.id, Filing.basis == "filed")
+                .order_by(Filing.version.desc())
+                .limit(1)
+            )
+            approved = FiledContent.model_validate(first.content) if first is not None else old
+            crossings, notes = self._bands(p, on, (approved, old), new)
             try:
-                result = assess_change(old, new, proc, volume_ratio=volume_ratio)
+                result = assess_change(
+                    old,
+                    new,
+                    proc,
+                    volume_ratio=volume_ratio,
+                    approved=approved,
+                    crossings=crossings,
+                    notes=notes,
+                )
             except ValueError as exc:
                 raise InputError(str(exc)) from None
             if not apply or not result.reasons:
@@ -788,6 +844,148 @@ class Register:
             return result, p.key
 
         return self._write("change", fn)
+
+    def _bands(
+        self, p: Proceeding, on: dt.date, filed: tuple[FiledContent, ...], new: FiledContent
+    ) -> tuple[list[BandCrossing], list[str]]:
+        """Band lines of the proceeding's list, and of the edition in force on `on` if another,
+        crossed between each filed version given and `new`."""
+        voc = self.procedures.vocabulary
+        lfs = self.band_lists(p.list_id, p.procedure_id, on)
+        if voc is None or not lfs:
+            return [], [f"the bands of {p.list_id} were not read (list not loaded): crossings not checked"]
+        found: dict[tuple, BandCrossing] = {}
+        for lf in lfs:
+            for old in reversed(filed):  # the latest version first: its figure is shown
+                for c in band_crossings(lf, voc, old, new):
+                    found.setdefault((c.list_id, c.item, c.line), c)
+        notes = [
+            f"bands read from {', '.join(lf.id for lf in lfs)}, against the approved filing and the "
+            "latest version; persons are the filing's figures for this flow (the list counts the "
+            "handler's persons over all its flows in the year: `ftzlist filings drift` watches those)"
+        ]
+        return sorted(found.values(), key=lambda c: (c.line, c.item)), notes
+
+    # -- drift ----------------------------------------------------------------------------------
+
+    def filed_flows(self, handler: str | None = None) -> list[FiledFlow]:
+        """Every live proceeding with a filing (what `filings drift` watches): its approved and
+        latest filed content and the flow's recorded exports."""
+
+        def fn(s: Session) -> list[FiledFlow]:
+            q = (
+                select(Proceeding)
+                .where(Proceeding.state.in_(LIVE))
+                .options(selectinload(Proceeding.flow).selectinload(Flow.handler))
+                .order_by(Proceeding.id)
+            )
+            if handler is not None:
+                q = q.join(Flow).where(Flow.handler_id == self._handler(s, handler).id)
+            out = []
+            for p in s.scalars(q):
+                versions = list(
+                    s.scalars(select(Filing).where(Filing.proceeding_id == p.id).order_by(Filing.version))
+                )
+                if not versions:
+                    continue
+                approved = next((f for f in reversed(versions) if f.basis == "filed"), versions[0])
+                exports = s.execute(
+                    select(ExportEvent.exported_on, ExportEvent.persons).where(
+                        ExportEvent.flow_id == p.flow_id
+                    )
+                ).all()
+                fresh = s.scalar(
+                    select(Proceeding.id).where(
+                        Proceeding.follows_id == p.id, Proceeding.kind == "fresh", Proceeding.state.in_(LIVE)
+                    )
+                )
+                out.append(
+                    FiledFlow(
+                        proceeding=p.key,
+                        handler=p.flow.handler.key,
+                        flow=p.flow.key,
+                        list_id=p.list_id,
+                        procedure_id=p.procedure_id,
+                        approved=FiledContent.model_validate(approved.content),
+                        latest=FiledContent.model_validate(versions[-1].content),
+                        exports=tuple((e[0], e[1]) for e in exports),
+                        has_fresh=fresh is not None,
+                    )
+                )
+            return out
+
+        return self._read(fn)
+
+    def band_lists(self, list_id: str, procedure_id: str, on: dt.date) -> list[ListFile]:
+        """The list a proceeding was opened under and, if another, the edition of its procedure in
+        force on `on`: the lists whose bands bear on its flow."""
+        ids = [list_id]
+        try:
+            current = self.procedures.resolve(procedure_id, on).list_id
+        except InputError:
+            current = list_id
+        if current not in ids:
+            ids.append(current)
+        return [self.procedures.lists[i] for i in ids if i in self.procedures.lists]
+
+    def open_fresh(self, key: str, on: dt.date, reasons: list[str]) -> str:
+        """Open the fresh application a material change needs (e.g. drift past a band or the
+        change ratio); refused when one is already open. Audited like every write."""
+        on = lc.as_date(on, "on")
+
+        def fn(s: Session) -> str:
+            p = self._proceeding(s, key)
+            if p.state not in LIVE:
+                raise InputError(f"filing {key} is {p.state}: a fresh application follows a live filing")
+            if on < p.opened_on:
+                raise InputError(f"{on} is before the filing opened ({p.opened_on})")
+            open_fresh = s.scalar(
+                select(Proceeding.key).where(
+                    Proceeding.follows_id == p.id, Proceeding.kind == "fresh", Proceeding.state.in_(LIVE)
+                )
+            )
+            if open_fresh:
+                raise InputError(f"filing {key} already has a fresh application: {open_fresh}")
+            return self._open(
+                s, p.flow, p.list_id, self._procedure(p), on, "fresh", p, None, {"material_change": reasons}
+            )
+
+        return self._write("open_fresh", fn)
+
+    def open_inconsistencies(self, handler: str | None = None) -> list[InconsistencyView]:
+        """Exports inconsistent with their filing, not yet resolved (shown by `due` and `filings show`)."""
+        return self._read(lambda s: self._inconsistencies(s, handler=handler))
+
+    @staticmethod
+    def _inconsistencies(
+        s: Session, *, handler: str | None = None, proceeding_id: int | None = None
+    ) -> list[InconsistencyView]:
+        q = (
+            select(Inconsistency, Proceeding, ExportEvent)
+            .join(Proceeding, Inconsistency.proceeding_id == Proceeding.id)
+            .join(ExportEvent, Inconsistency.export_event_id == ExportEvent.id)
+            .where(Inconsistency.resolved_on.is_(None))
+            .order_by(Inconsistency.found_on, Inconsistency.id)
+        )
+        if proceeding_id is not None:
+            q = q.where(Proceeding.id == proceeding_id)
+        out = []
+        for inc, p, ev in s.execute(q).all():
+            if handler is not None and p.flow.handler.key != handler:
+                continue
+            out.append(
+                InconsistencyView(
+                    inc.id,
+                    p.key,
+                    p.flow.handler.key,
+                    p.flow.key,
+                    ev.id,
+                    ev.exported_on,
+                    inc.found_on,
+                    inc.what,
+                )
+            )
+        return out
 
     # -- deadlines ------------------------------------------------------------------------------
 
@@ -998,6 +1196,8 @@ class Register:
             citation=d.citation,
             status=status,
             days_left=(d.due_on - today).days,
+            owner=p.owner if p is not None else None,
+            uid=f"{p.key if p is not None else f'incident-{d.incident_id}'}/{d.key}",
         )
 
     # -- views ----------------------------------------------------------------------------------
@@ -1036,6 +1236,7 @@ class Register:
             valid_from=p.valid_from,
             valid_until=p.valid_until,
             valid_until_provisional=p.valid_until_provisional,
+            owner=p.owner,
         )
         if brief:
             return v
@@ -1068,6 +1269,7 @@ class Register:
             )
         ]
         v.deadlines = self._due_rows(s, p, today or self.clock().date(), include_met=True)
+        v.inconsistencies = self._inconsistencies(s, proceeding_id=p.id)
         recorded = self._recorded(s, p)
         if p.state in LIVE:
             for st in proc.steps:

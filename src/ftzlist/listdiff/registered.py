@@ -130,8 +130,7 @@ def _from_files(declarations: list[Declaration], filed: FiledFlow) -> tuple[dict
 
 
 def _pathway_trigger(proc: Procedure | None):
-    finder = getattr(proc, "trigger_for", None)  # typed change triggers (the register's schema)
-    return finder("pathway") if finder else None
+    return proc.trigger_for("pathway") if proc is not None else None  # typed change triggers
 
 
 def register_impact(

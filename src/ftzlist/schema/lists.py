@@ -275,12 +275,37 @@ class Renewal(Strict):
     citation: Citation
 
 
+ChangeKind = Literal[
+    "purpose",
+    "method",
+    "scope",
+    "data_types",
+    "sensitivity",
+    "recipient",
+    "recipient_environment",
+    "control",
+    "storage_place",
+    "storage_period",
+    "legal_documents",
+    "volume",
+    "band",
+    "pathway",
+    "non_material",
+]
+"""What a change trigger covers, typed so the register never reads meaning from trigger ids:
+`band` is a filed figure crossing a person band of the list, `pathway` a change of the flow's
+pathway, `non_material` the simplified-change route itself (Fujian Art. 13)."""
+
+
 class ChangeTrigger(Strict):
     """A change to a filed flow; `material` ones need a fresh application."""
 
     id: Id
     name: Text
     material: bool
+    covers: list[ChangeKind] = Field(
+        min_length=1, description="The kinds of change this trigger covers (`ftzlist.filings.changes`)."
+    )
     citation: Citation
 
 
@@ -340,6 +365,10 @@ class Procedure(Strict):
     changes: list[ChangeTrigger] = Field(default_factory=list)
     agency: AgencyDesk | None = Field(None, description="Who receives the proceeding on the other side.")
     citation: Citation
+
+    def trigger_for(self, kind: ChangeKind) -> ChangeTrigger | None:
+        """The first change trigger that covers `kind`, or None when the list names none."""
+        return next((t for t in self.changes if kind in t.covers), None)
 
 
 class CountingRule(Strict):
