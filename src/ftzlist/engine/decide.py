@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ftzlist import __version__
+from ftzlist.engine.cases import Settle, flows_need, least
 from ftzlist.engine.exemptions import Claim, judge_claim
 from ftzlist.engine.facts import Fact, resolve
 from ftzlist.engine.match import Match, Signature, match_item, signature
@@ -118,7 +119,7 @@ class _Judge:
     ):
         """`like`: a judge of the same flows with the handler placed elsewhere; its data items and
         their signatures are reused (they do not depend on where the handler is)."""
-        self.decl, self.law, self.as_of = decl, law, as_of
+        self.decl, self.law, self.as_of, self.checks = decl, law, as_of, checks
         self.all_checks = checks == "all"
         self.voc = law.vocabulary
         self.handler: Handler = decl.handler
@@ -155,12 +156,37 @@ class _Judge:
         # the national ladder's view, gathered while flows are decided (handler totals)
         self.national_view: list[tuple[Fact, Pathway | None, list[Headroom]]] = []
         self._groups: dict[str, dict[str, list[Item]]] = {}
+        self._settle: Settle | None = None
+        self._variants: dict[int, _Judge] = {}
         self._flags: dict[tuple[str, str, Signature], bool | None] = {}
         self._items: dict[tuple[str, str], list[Item]] = {}
         self._uncovered: dict[tuple[str, DataClass], list[tuple[int, Missing]]] = {}
         self._layers: dict[tuple, tuple[list[Eval], list[Eval], list[Check], str]] = {}
         self._headrooms: dict[tuple, tuple[list[Headroom], str]] = {}
         self._obligations: dict[tuple, list[tuple[str, ObligationOut]]] = {}
+
+    # --- variants of the declaration, where a fact is unknown (engine.cases) ----------------------
+    @property
+    def settle(self) -> Settle:
+        """Settles this declaration's flows by the cases of an unstated fact (made on first use)."""
+        if self._settle is None:
+
+            def flow_of(decl: Declaration, index: int) -> FlowDecision:
+                vj = self.judge_for(decl)
+                return _flow_decision(vj, index, vj.by_flow[index])
+
+            self._settle = Settle(self.decl, flow_of)
+        return self._settle
+
+    def judge_for(self, decl: Declaration) -> _Judge:
+        """The judge of a variant of this declaration (the same flows, the handler described or
+        placed otherwise), made once and sharing the resolved data items."""
+        if decl is self.decl:
+            return self
+        vj = self._variants.get(id(decl))
+        if vj is None:
+            vj = self._variants[id(decl)] = _Judge(decl, self.law, self.as_of, self.checks, like=self)
+        return vj
 
     # --- which list governs -------------------------------------------------------------------
     def _zone_lists(self) -> list[ListFile]:
@@ -262,20 +288,23 @@ class _Judge:
     def _tally(self) -> list[tuple[Fact, int, bool]]:
         """Facts that count alike (same signature, exemption claim of their flow and governing
         list), each class as (a fact of it, persons declared, whether some fact of it leaves
-        persons unknown)."""
+        persons unknown). A fact declared among another's persons (`same_persons_as`) is a class of
+        its own; `_class_of` gives each fact's class."""
         classes: dict[tuple, list] = {}
+        self._class_of: dict[str, int] = {}
         for f in self.facts:
             claim = self.claims[f.flow_index]
             ground = None if claim is None else (claim.exemption.id if claim.exemption else "", claim.state)
-            key = (self.signature[f.key], ground, id(self.regime[f.key]))
+            key = (self.signature[f.key], ground, id(self.regime[f.key]), _counted_with(f))
             c = classes.get(key)
             if c is None:
-                c = classes[key] = [f, 0, False]
+                c = classes[key] = [f, 0, False, len(classes)]
+            self._class_of[f.key] = c[3]
             if f.data.persons is None:
                 c[2] = True
             else:
                 c[1] += f.data.persons
-        return [(f, n, unknown) for f, n, unknown in classes.values()]
+        return [(f, n, unknown) for f, n, unknown, _ in classes.values()]
 
     def pooled(self, lf: ListFile, item: Item, fact: Fact) -> bool | None:
         """Whether `fact`'s persons count toward `item`'s band: the item's own conditions, or, where
@@ -354,7 +383,7 @@ class _Judge:
         """(at least, at most) persons towards `item`'s band; at most is inf when a figure is unknown."""
         key = (lf.id, item.id)
         if key not in self._counts:
-            lo, hi = 0, 0.0
+            counted: list[tuple[Fact, int, bool, bool | None]] = []
             for f, n, unknown in self.pool(lf, item):
                 state = self.pooled(lf, item, f)
                 if state is False:
@@ -371,6 +400,13 @@ class _Judge:
                         continue
                     if hit is None:
                         state = None
+                counted.append((f, n, unknown, state))
+            certain = {self._class_of[f.key] for f, _, _, state in counted if state}
+            lo, hi = 0, 0.0
+            for f, n, unknown, state in counted:
+                linked = _counted_with(f)
+                if linked is not None and self._class_of.get(linked) in certain:
+                    continue  # its persons are among those of an item counted here for certain
                 if unknown:
                     hi = math.inf
                 hi += n
@@ -614,7 +650,9 @@ class _Judge:
             out.pseudo_unknown.append(
                 (
                     PATHWAY_RANK[Pathway.security_assessment],
-                    Missing(field=f"list {lf.id}: {part.id}", why=f"not encoded: {part.description}"),
+                    Missing(
+                        field=f"list {lf.id}: {part.id}", why=f"not encoded: {part.description}", kind="law"
+                    ),
                 )
             )
 
@@ -655,9 +693,14 @@ def no_cyclic_gc() -> Iterator[None]:
 def _decide(declaration: Declaration, law: Law, as_of: dt.date, checks: Checks) -> DecisionSet:
     j = _Judge(declaration, law, as_of, checks)
     header = _header(j)
-    flows = [_flow_decision(j, i, j.by_flow[i]) for i in range(len(declaration.flows))]
-    totals = _totals(j, (fd.pathway for fd in flows))
+    flows = [_decided(j, i) for i in range(len(declaration.flows))]
+    totals = _totals(j, ((fd.pathway, least(fd)) for fd in flows))
     return DecisionSet(**dict(header), flows=flows, **dict(totals))
+
+
+def _decided(j: _Judge, index: int) -> FlowDecision:
+    """Flow `index` judged as declared, then settled where a fact is unknown (`engine.cases`)."""
+    return j.settle.flow(index, _flow_decision(j, index, j.by_flow[index]))
 
 
 def _header(j: _Judge) -> DecisionHeader:
@@ -682,13 +725,36 @@ def _header(j: _Judge) -> DecisionHeader:
     )
 
 
-def _totals(j: _Judge, pathways: Iterable[Pathway]) -> DecisionTotals:
-    """What a decision set says after its flows (`pathways`: every flow's, once every flow of `j`
-    has been decided): the national handler-wide view and the number of flows per pathway."""
+def _totals(j: _Judge, pathways: Iterable[tuple[Pathway, Pathway | None]]) -> DecisionTotals:
+    """What a decision set says after its flows (`pathways`: every flow's pathway and the least it
+    needs, once every flow of `j` has been decided): the national handler-wide view beside the
+    strictest pathway the flows need, and the number of flows per pathway."""
     summary: dict[str, int] = {p.value: 0 for p in Pathway}
-    for p in pathways:
+    leasts: list[Pathway | None] = []
+    for p, at_least in pathways:
         summary[p.value] += 1
-    return DecisionTotals(handler_totals=_handler_totals(j), summary={k: v for k, v in summary.items() if v})
+        leasts.append(at_least)
+    need, more = flows_need(leasts, summary[Pathway.undetermined.value] > 0)
+    totals = _handler_totals(j).model_copy(update={"flows_need": need, "flows_may_need_more": more})
+    if totals.pathway == Pathway.undetermined:
+        totals = totals.model_copy(update={"pathway": _national_count_by_cases(j)})
+    return DecisionTotals(handler_totals=totals, summary={k: v for k, v in summary.items() if v})
+
+
+def _national_count_by_cases(j: _Judge) -> Pathway:
+    """The national count's pathway when it hangs on an unstated handler fact: the same under every
+    value of the fact, or undetermined. Each case decides every flow once more (its judge gathers
+    the national view while deciding)."""
+    for name, values in j.settle.unstated():
+        found = set()
+        for v in values:
+            vj = j.judge_for(j.settle.variant(name, v))
+            for i in range(len(vj.decl.flows)):
+                _flow_decision(vj, i, vj.by_flow[i])
+            found.add(_handler_totals(vj).pathway)
+        if len(found) == 1 and Pathway.undetermined not in found:
+            return found.pop()
+    return Pathway.undetermined
 
 
 def _strictest(pathways: Iterable[Pathway]) -> Pathway | None:
@@ -822,6 +888,12 @@ def _claim_open(j: _Judge, facts: list[Fact], items: list[ItemDecision], without
         if j.exempted(f) is not None and it.pathway != Pathway.undetermined
     )
     return rest is None or PATHWAY_RANK[rest] < PATHWAY_RANK[without]
+
+
+def _counted_with(fact: Fact) -> str | None:
+    """The key of the data item whose persons include this item's (`same_persons_as`), if any."""
+    ref = fact.data.same_persons_as
+    return None if ref is None else f"{fact.flow.id}/{ref}"
 
 
 def _unique(missing: list[Missing]) -> list[Missing]:
@@ -996,7 +1068,12 @@ def _handler_totals(j: _Judge) -> HandlerTotals:
     """The national ladder's handler-wide view: persons across flows it counts, by sensitivity."""
 
     def total(sens: Sensitivity) -> int | None:
-        vals = [f.data.persons for f, _, _ in j.national_view if f.sensitivity == sens]
+        on_axis = {f.key for f, _, _ in j.national_view if f.sensitivity == sens}
+        vals = [
+            f.data.persons
+            for f, _, _ in j.national_view
+            if f.sensitivity == sens and _counted_with(f) not in on_axis
+        ]
         return None if any(v is None for v in vals) else sum(vals)  # type: ignore[arg-type]
 
     excluded = sorted({j.decl.flows[f.flow_index].id for f in j.facts if j.exempted(f) is True})
@@ -1008,6 +1085,8 @@ def _handler_totals(j: _Judge) -> HandlerTotals:
         persons_non_sensitive=total(Sensitivity.non_sensitive),
         persons_sensitive=total(Sensitivity.sensitive),
         excluded_exempt_flows=excluded,
-        pathway=_strictest(k for _, k, _ in j.national_view if k) or Pathway.exempt,
+        pathway=Pathway.undetermined
+        if any(k is None for _, k, _ in j.national_view)
+        else _strictest(k for _, k, _ in j.national_view if k) or Pathway.exempt,
         headroom=list(heads.values()),
     )

@@ -7,7 +7,7 @@ ground is overruled and warned about). Anonymised data is not personal informati
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ftzlist.law import Vocabulary
 from ftzlist.schema.common import DataClass, Sensitivity
@@ -52,4 +52,37 @@ def resolve(decl: Declaration, voc: Vocabulary) -> list[Fact]:
                 sensitive = bool(ground) or bool(d.sensitive)
                 sensitivity = Sensitivity.sensitive if sensitive else Sensitivity.non_sensitive
             facts.append(Fact(fi, di, flow, d, key, kind, sensitivity, ground, tuple(warnings)))
+        start = len(facts) - len(flow.data)
+        facts[start:] = _same_persons_warnings(facts[start:])
     return facts
+
+
+def _same_persons_warnings(flow_facts: list[Fact]) -> list[Fact]:
+    """Two personal-information items of one flow with the same subject type and the same person
+    count are likely one set of persons: they are still summed (counting them once on a guess could
+    give a lighter pathway), and the later item warns how to declare them once (`same_persons_as`)."""
+    out = list(flow_facts)
+    seen: dict[tuple[str | None, int], Fact] = {}
+    for i, f in enumerate(flow_facts):
+        n = f.data.persons
+        if f.data_class != DataClass.personal_information or not n:
+            continue
+        first = seen.setdefault((f.data.subject, n), f)
+        if first is f or _linked(first.data, f.data):
+            continue
+        name = first.data.id or f"data[{first.item_index}] (give it an id)"
+        note = (
+            f"{first.key} and {f.key}: same subject type ({f.data.subject or 'not stated'}) and same "
+            f"person count ({n:,}): summed ({2 * n:,}) wherever both count toward one band, as nothing "
+            f"says they are the same persons; if they are, declare them once: add "
+            f"`same_persons_as: {name}` to {f.where} (docs/declarations.md)"
+        )
+        out[i] = replace(f, warnings=(*f.warnings, note))
+    return out
+
+
+def _linked(a: DataItem, b: DataItem) -> bool:
+    """Whether one item says its persons are among the other's."""
+    return (a.id is not None and b.same_persons_as == a.id) or (
+        b.id is not None and a.same_persons_as == b.id
+    )

@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from ftzlist.engine.decide import Checks, _flow_decision, _header, _Judge, _totals, no_cyclic_gc
+from ftzlist.engine.cases import least
+from ftzlist.engine.decide import Checks, _decided, _header, _Judge, _totals, no_cyclic_gc
 from ftzlist.law import Law
 from ftzlist.schema.common import Pathway
 from ftzlist.schema.decision import DecisionHeader, DecisionTotals, FlowDecision
@@ -41,7 +42,7 @@ class Assessment:
             raise ValueError("`like` must assess the same flows")
         with no_cyclic_gc():
             self._j = _Judge(declaration, law, as_of, checks, like=like._j if like else None)
-        self._pathways: dict[int, Pathway] = {}
+        self._pathways: dict[int, tuple[Pathway, Pathway | None]] = {}
         self._repeated = False
 
     def header(self) -> DecisionHeader:
@@ -56,9 +57,9 @@ class Assessment:
         if not 0 <= index < len(self):
             raise IndexError(f"no flow {index} in a declaration of {len(self)}")
         with no_cyclic_gc():
-            fd = _flow_decision(self._j, index, self._j.by_flow[index])
+            fd = _decided(self._j, index)
         self._repeated = self._repeated or index in self._pathways
-        self._pathways[index] = fd.pathway
+        self._pathways[index] = (fd.pathway, least(fd))
         return fd
 
     def flows(self) -> Iterator[FlowDecision]:
@@ -77,7 +78,7 @@ class Assessment:
 
     def determined(self) -> bool:
         """True when no flow decided so far is undetermined."""
-        return Pathway.undetermined not in self._pathways.values()
+        return all(p != Pathway.undetermined for p, _ in self._pathways.values())
 
     def flow_class(self, index: int) -> tuple:
         """A key equal for flows decided alike — the same pathway, lower bound and, item by item,

@@ -13,13 +13,27 @@ from rich.tree import Tree
 
 from ftzlist.render.labels import OUTCOME_MARK, PATHWAY_LABEL, PATHWAY_STYLE
 from ftzlist.render.output import escape as e
+from ftzlist.schema.common import Pathway
 from ftzlist.schema.decision import DecisionSet, FlowDecision
 
 
-def pathway_text(fd: FlowDecision) -> Text:
+def undetermined_why(fd: FlowDecision) -> str:
+    """Why a flow is undetermined: facts the user can supply, law not encoded, or both."""
+    kinds = {m.kind for m in fd.missing}
+    return ", ".join(w for k, w in (("fact", "facts missing"), ("law", "law not encoded")) if k in kinds)
+
+
+def pathway_text(fd: FlowDecision, reference: bool = True) -> Text:
     t = Text(PATHWAY_LABEL[fd.pathway], style=PATHWAY_STYLE[fd.pathway])
+    why = undetermined_why(fd) if fd.pathway == Pathway.undetermined else ""
+    if why:
+        t.append(f" ({why})", style=PATHWAY_STYLE[fd.pathway])
     if fd.lower_bound is not None:
         t.append(f"\n(at least {PATHWAY_LABEL[fd.lower_bound]})", style="dim")
+    ref = fd.national_reference
+    if reference and ref is not None:
+        bound = f", at least {PATHWAY_LABEL[ref.lower_bound]}" if ref.lower_bound else ""
+        t.append(f"\nnational rules alone: {PATHWAY_LABEL[ref.pathway]}{bound}", style="dim")
     return t
 
 
@@ -35,7 +49,12 @@ def render(ds: DecisionSet, explain: bool = False) -> RenderableType:
         table.add_column(col, overflow="fold")
     for fd in ds.flows:
         headroom = Text("\n".join(str(h.label) for h in fd.headroom))
-        notes = [f"[cyan]missing[/cyan] {e(m.field)}: {e(m.why)}" for m in fd.missing]
+        notes = [
+            f"[cyan]missing fact[/cyan] {e(m.field)}: {e(m.why)}"
+            if m.kind == "fact"
+            else f"[magenta]law not encoded[/magenta] {e(m.field)}: {e(m.why)}"
+            for m in fd.missing
+        ]
         notes += [f"[red]conflict[/red] {e(', '.join(c.rules))}: {e(c.resolution)}" for c in fd.conflicts]
         notes += [f"[yellow]note[/yellow] {e(w)}" for w in fd.warnings]
         flow = Text(fd.flow_id, style="bold")
@@ -43,11 +62,15 @@ def render(ds: DecisionSet, explain: bool = False) -> RenderableType:
         table.add_row(flow, pathway_text(fd), headroom, "\n".join(notes))
     totals = ds.handler_totals
     foot = (
-        f"national aggregate: {_n(totals.persons_non_sensitive)} non-sensitive, "
-        f"{_n(totals.persons_sensitive)} sensitive → {PATHWAY_LABEL[totals.pathway]}"
+        f"by the national count alone (flows the national ladder decides): "
+        f"{_n(totals.persons_non_sensitive)} non-sensitive, {_n(totals.persons_sensitive)} sensitive → "
+        f"{PATHWAY_LABEL[totals.pathway]}"
     )
     if totals.excluded_exempt_flows:
         foot += f" (exempt flows not counted: {', '.join(totals.excluded_exempt_flows)})"  # a Text: no markup
+    foot += f"\nthe handler's flows need at least: {PATHWAY_LABEL[totals.flows_need]}"
+    if totals.flows_may_need_more:
+        foot += " (an undetermined flow may need more)"
     parts: list[RenderableType] = [head, table, Text(foot, style="dim"), _obligations(ds)]
     if explain:
         parts.extend(_explain(fd) for fd in ds.flows)
@@ -57,7 +80,7 @@ def render(ds: DecisionSet, explain: bool = False) -> RenderableType:
 def _obligations(ds: DecisionSet) -> Tree:
     tree = Tree("[bold]obligations[/bold]")
     for fd in ds.flows:
-        branch = tree.add(Text.assemble(f"{fd.flow_id} ", pathway_text(fd)))
+        branch = tree.add(Text.assemble(f"{fd.flow_id} ", pathway_text(fd, reference=False)))
         for o in fd.obligations:
             due = f"[bold]due {o.due}:[/bold] " if o.due else ""
             branch.add(f"{due}{e(o.text.en)} / {e(o.text.zh)} [dim]({e(o.citation)})[/dim]")

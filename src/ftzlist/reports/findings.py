@@ -72,7 +72,7 @@ def rejected_claims(ds: DecisionSet, decl: Declaration | None, law: Law | None) 
 
 def is_law_gap(m: Missing) -> bool:
     """A missing part of the law (a list part ftzlist has not encoded), not a fact the user holds."""
-    return m.field.startswith("list ")
+    return m.kind == "law"
 
 
 def split_missing(f: FlowDecision) -> tuple[list[Missing], list[Missing]]:

@@ -69,10 +69,15 @@ class Headroom(Out):
 
 
 class Missing(Out):
-    """A fact or list part that would settle an undetermined answer."""
+    """A fact or list part that would settle an undetermined answer.
+
+    `kind`: `fact`, a fact the user can state in the declaration (`field` names where), or `law`, a
+    part of the law ftzlist has not encoded (`field` is `list <id>: <part>`), which no declaration
+    can settle."""
 
     field: str
     why: str
+    kind: Literal["fact", "law"] = "fact"
 
 
 class Conflict(Out):
@@ -117,6 +122,15 @@ class ExemptionClaim(Out):
     citation: Citation | None = None
 
 
+class NationalReference(Out):
+    """The flow's answer under the national rules alone (the handler taken outside every zone): a
+    point of reference beside an undetermined answer, never the answer itself."""
+
+    list_id: str
+    pathway: Pathway
+    lower_bound: Pathway | None = None
+
+
 class FlowDecision(Out):
     flow_id: str
     scenario: str | None
@@ -131,16 +145,30 @@ class FlowDecision(Out):
     warnings: list[str]
     alternatives: list[str] = Field(default_factory=list, description="Lighter lawful paths via other lists.")
     exemption: ExemptionClaim | None = Field(None, description="The claimed ground and its outcome.")
+    national_reference: NationalReference | None = Field(
+        None,
+        description="For an undetermined flow of a handler in a zone: the answer under the national "
+        "rules alone, as a point of reference.",
+    )
 
 
 class HandlerTotals(Out):
-    """The national aggregate: persons summed across flows the national ladder counts."""
+    """The national aggregate: persons summed across the flows the national ladder decides.
+
+    `pathway` is what the national ladder gives that handler-wide count *alone* (flows decided by a
+    zone list, exempt flows and non-personal data are not in it): never the handler's answer.
+    `flows_need` is the strictest pathway the handler's flows need (the lower bound of an
+    undetermined flow; `flows_may_need_more` then says a flow may need more)."""
 
     persons_non_sensitive: int | None
     persons_sensitive: int | None
     excluded_exempt_flows: list[str]
-    pathway: Pathway
+    pathway: Pathway = Field(description="The national ladder's answer for the handler-wide count alone.")
     headroom: list[Headroom]
+    flows_need: Pathway = Field(Pathway.exempt, description="The strictest pathway the flows need.")
+    flows_may_need_more: bool = Field(
+        False, description="An undetermined flow may need more than `flows_need`."
+    )
 
 
 class ListRef(Out):

@@ -98,6 +98,12 @@ class DataItem(Strict):
     persons_source: str | None = Field(
         None, description="Where the persons figure comes from (e.g. a count run)."
     )
+    same_persons_as: Id | None = Field(
+        None,
+        description="Id of another data item of this flow whose persons include every person of this "
+        "one (e.g. the phone numbers of the account holders): counted once wherever both count toward "
+        "one band. Without it, items are summed.",
+    )
 
 
 class Flow(Strict):
@@ -113,6 +119,23 @@ class Flow(Strict):
         ids = [d.id for d in self.data if d.id]
         if len(ids) != len(set(ids)):
             raise ValueError(f"flow {self.id}: data item ids repeat")
+        by_id = {d.id: d for d in self.data if d.id}
+        for i, d in enumerate(self.data):
+            ref = d.same_persons_as
+            if ref is None:
+                continue
+            where = f"flow {self.id}, data[{i}].same_persons_as"
+            other = by_id.get(ref)
+            if other is None or other is d:
+                raise ValueError(f"{where}: '{ref}' must be the id of another data item of this flow")
+            if other.same_persons_as is not None:
+                raise ValueError(
+                    f"{where}: '{ref}' itself names same_persons_as; name the item holding every person"
+                )
+            if d.persons is not None and other.persons is not None and d.persons > other.persons:
+                raise ValueError(
+                    f"{where}: {d.persons} persons cannot all be among the {other.persons} of '{ref}'"
+                )
         return self
 
 
