@@ -640,3 +640,55 @@ def test_no_gap_is_named_for_an_exempt_answer(law: Law) -> None:
     decl = declaration({**LINGANG_PHARMA}, {"category": "business.rnd"}, "pharma.rnd")
     flow, _ = judge(law, decl, "2025-06-02")
     assert flow.pathway == EXEMPT and not any("is not encoded: it may let" in w for w in flow.warnings)
+
+
+# --- what the commands show -----------------------------------------------------------------------
+
+
+def cli(*args: str) -> tuple[int, str]:
+    import contextlib
+    import io
+
+    from ftzlist.cli import main
+
+    out = io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    return code, out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("list_id", "words"),
+    [
+        ("tianjin-ftz-2024", "zone tianjin-ftz, areas all; every sector"),
+        ("beijing-ftz-2025", "zone beijing-ftz, areas all; also beijing (whole)"),
+        ("guangdong-ftz-2025", "also hetao-shenzhen-park (whole)"),
+        ("shanghai-lingang-2024", "procedure lg24.general-data-filing [U]"),
+    ],
+)
+def test_lists_show_says_whom_a_list_binds(list_id: str, words: str) -> None:
+    code, text = cli("lists", "show", list_id)
+    assert code == 0 and words in " ".join(text.split()), text
+
+
+def test_assess_shows_the_filing_duty_and_the_reading(trials_law: Law, tmp_path: Path) -> None:
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    src = Path(trials_law.lists.paths[LIST_ID])
+    (folder / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    decl = tmp_path / "decl.yaml"
+    decl.write_text(
+        yaml.safe_dump(trial(20_000, []).model_dump(mode="json", exclude_none=True)), encoding="utf-8"
+    )
+    code, text = cli("assess", str(decl), "--as-of", "2025-06-02", "--lists", str(folder), "--format", "json")
+    assert code == 0, text
+    import json
+
+    flow = json.loads(text)["flows"][0]
+    assert flow["pathway"] == "security_assessment"
+    assert FILING_OBLIGATION in [o["id"] for o in flow["obligations"]]
+    assert any("free flow starts only after the handler's filing" in w for w in flow["warnings"])

@@ -97,9 +97,19 @@ def show(
     out.print(f"sha256 {the_law.lists.sha256[lf.id]}")
     out.print(f"last checked against its sources: {lf.last_checked_on or 'not recorded'}")
     if lf.scope.zone:
+        places = f"; also {', '.join(lf.scope.places)} (whole)" if lf.scope.places else ""
+        sectors = "; every sector" if lf.scope.sectors == "all" else ""
         out.print(
             e(
                 f"binds: {lf.scope.description.en} — zone {lf.scope.zone}, areas {', '.join(lf.scope.areas or ['all'])}"
+                f"{places}{sectors}"
+            )
+        )
+    if lf.filing_required:
+        out.print(
+            e(
+                f"relied on only once the handler's filing of the list is recorded (handler.filings): "
+                f"procedure {lf.filing_required.procedure} [{lf.filing_required.status}]"
             )
         )
     for s in lf.sectors:
