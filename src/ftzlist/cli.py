@@ -33,7 +33,7 @@ COMMAND_MODULES = (
     *("assess", "lists", "listtools", "compare", "schema", "scan", "count", "report", "template"),
     *("filings", "due", "calendar", "vocab", "listimport", "listdoc"),
     *("pack", "group", "snapshots"),
-    *("serve", "accounts"),
+    *("serve", "accounts", "agency"),
 )
 
 for _name in COMMAND_MODULES:

@@ -274,6 +274,46 @@ def test_lifecycle_through_the_api(app, tokens):
     q = ok(c.get(f"/api/v1/agency/queue?today={window['opens_on']}", headers=tokens["ag-xiamen"]))
     assert any(r["due"]["proceeding"] == new["key"] and r["side"] == "agency" for r in q)
 
+    # the six-monthly report for the first half-year, as XLSX and PDF
+    import io
+
+    from openpyxl import load_workbook
+
+    r = c.get("/api/v1/agency/report?half=2026H1&format=xlsx", headers=tokens["ag-xiamen"])
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxml")
+    rows = load_workbook(io.BytesIO(r.content), read_only=True)["Figures"].iter_rows(
+        min_row=2, values_only=True
+    )
+    got = {row[1]: row[4] for row in rows}
+    assert (got["applications"], got["filings"], got["opinions.off_list"], got["clocks.opinion.within"]) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    assert (got["exports"], got["exports.persons"], got["spot_checks.inconsistent"], got["orders"]) == (
+        2,
+        500,
+        1,
+        2,
+    )
+    assert (got["incidents"], got["incidents.reported_up"], got["orders.complied"]) == (1, 1, 1)
+    r = c.get("/api/v1/agency/report?half=2026H1&format=pdf", headers=tokens["ag-xiamen"])
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert c.get("/api/v1/agency/report?half=2026H3", headers=tokens["ag-xiamen"]).status_code == 422
+
+    # the filing package: the handler exports, a desk of another deployment imports (here: the
+    # wrong desk refuses it)
+    r = c.get(f"/api/v1/filings/{key}/package", headers=tokens["acme-editor"])
+    assert r.status_code == 200 and r.content.startswith(b"PK")
+    assert c.get(f"/api/v1/filings/{key}/package", headers=tokens["beta-editor"]).status_code == 404
+    r = c.post(
+        "/api/v1/agency/packages",
+        content=r.content,
+        headers=tokens["ag-fuzhou"] | {"content-type": "application/zip"},
+    )
+    assert r.status_code == 400 and "not to this desk" in r.json()["detail"]
+
     # every action by its user in the audit trail
     reg = app.state.workspace.register
     from ftzlist.web.accounts import Principal

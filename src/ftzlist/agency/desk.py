@@ -123,11 +123,18 @@ class Desk:
                 lock_for_write(s)
                 yield s
 
-    def _reading(self) -> Session:
+    def reading(self) -> Session:
+        """A read-only session on the register's database."""
         return Session(self.register.engine, expire_on_commit=False)
 
     def procedure(self, p: Proceeding) -> Procedure:
         return self.register.procedures.get(p.list_id, p.procedure_id)
+
+    def step_actor(self, key: str, step_id: str) -> str | None:
+        """Who takes step `step_id` of proceeding `key` (handler | authority), None if no such step."""
+        with self.reading() as s:
+            st = lc.step(self.procedure(self._proceeding(s, key)), step_id)
+        return st.actor if st else None
 
     def agency_of(self, p: Proceeding) -> AgencyDesk:
         desk = self.procedure(p).agency
@@ -165,7 +172,7 @@ class Desk:
             raise InputError(f"unknown filing '{p.key}'")
         return scope
 
-    def _keys(self, s: Session) -> dict[int, str]:
+    def visible(self, s: Session) -> dict[int, str]:
         """Proceeding id -> desk, for every proceeding this desk may see."""
         out = {}
         for p in s.scalars(select(Proceeding).order_by(Proceeding.id)):
@@ -212,12 +219,12 @@ class Desk:
 
     def proceedings(self) -> list[ProceedingView]:
         """Every proceeding addressed to this desk (brief views)."""
-        with self._reading() as s:
-            keys = {s.get(Proceeding, pid).key for pid in self._keys(s)}  # type: ignore[union-attr]
+        with self.reading() as s:
+            keys = {s.get(Proceeding, pid).key for pid in self.visible(s)}  # type: ignore[union-attr]
         return [v for v in self.register.list_proceedings() if v.key in keys]
 
     def show(self, key: str, today: dt.date) -> ProceedingView:
-        with self._reading() as s:
+        with self.reading() as s:
             self._mine(s, self._proceeding(s, key))
         return self.register.show(key, today)
 
@@ -226,8 +233,8 @@ class Desk:
         order); the agency's own steps (actor `authority`) marked `agency`, the handler's `handler`.
         Provisional dates (a calendar year not yet published) keep their flag and reason."""
         today = lc.as_date(today, "today")
-        with self._reading() as s:
-            scopes = {s.get(Proceeding, pid).key: sc for pid, sc in self._keys(s).items()}  # type: ignore[union-attr]
+        with self.reading() as s:
+            scopes = {s.get(Proceeding, pid).key: sc for pid, sc in self.visible(s).items()}  # type: ignore[union-attr]
         rows = []
         for r in self.register.due(today):
             if r.proceeding in scopes:
@@ -249,7 +256,7 @@ class Desk:
 
     def record_step(self, key: str, step_id: str, on: dt.date, *, note: str | None = None) -> None:
         """Record an agency step that carries no opinion (e.g. the written notice, Fujian Art. 12(1))."""
-        with self._reading() as s:
+        with self.reading() as s:
             p = self._proceeding(s, key)
             self._mine(s, p)
             st = self._step(p, step_id)
@@ -265,7 +272,7 @@ class Desk:
         return steps[0]
 
     def opinion_kinds(self, key: str) -> list[StepOutcome]:
-        with self._reading() as s:
+        with self.reading() as s:
             p = self._proceeding(s, key)
             self._mine(s, p)
             return list(self.opinion_step(p).outcomes)
@@ -283,7 +290,7 @@ class Desk:
         """Issue an opinion of a kind the list names. A kind that guides the handler to pathways
         must name which one (Fujian Art. 12(2): a security assessment, a standard contract or
         certification); a kind that guides nowhere takes no pathway."""
-        with self._reading() as s:
+        with self.reading() as s:
             p = self._proceeding(s, key)
             self._mine(s, p)
             st = self.opinion_step(p)
@@ -321,6 +328,36 @@ class Desk:
                 raise InputError(f"filing upward on {on} is before the opinion ({op.issued_on})")
             return self._report(s, scope, "opinion", op.id, on, reference)
 
+    def record_periodic(
+        self,
+        period_from: dt.date,
+        period_to: dt.date,
+        on: dt.date,
+        *,
+        sha256: str,
+        reference: str | None = None,
+    ) -> int:
+        """Record that the periodic report (Fujian Art. 17) for the period was sent up, with the
+        SHA-256 of the file sent."""
+        on = lc.as_date(on, "on")
+        if self.scope is None:
+            raise InputError("a periodic report is one desk's: name the desk (--area)")
+        if on < period_to:
+            raise InputError(f"the report for a period ending {period_to} cannot be sent on {on}")
+        with self._session("agency_report_periodic") as s:
+            r = UpwardReport(
+                scope=str(self.scope),
+                kind="periodic",
+                reported_on=on,
+                period_from=period_from,
+                period_to=period_to,
+                reference=reference,
+                sha256=sha256,
+            )
+            s.add(r)
+            s.flush()
+            return r.id
+
     def _report(
         self, s: Session, scope: str, kind: str, subject: int | None, on: dt.date, reference: str | None
     ) -> int:
@@ -337,8 +374,8 @@ class Desk:
 
     def incidents(self) -> list[IncidentView]:
         """Incidents on flows whose proceedings are this desk's, as soon as the handler records them."""
-        with self._reading() as s:
-            keys = self._keys(s)
+        with self.reading() as s:
+            keys = self.visible(s)
             by_flow: dict[int, tuple[str, str]] = {}
             for pid, scope in keys.items():
                 p = s.get(Proceeding, pid)
@@ -455,8 +492,8 @@ class Desk:
             return sc.id
 
     def spot_checks(self) -> list[SpotCheck]:
-        with self._reading() as s:
-            keys = self._keys(s)
+        with self.reading() as s:
+            keys = self.visible(s)
             return [c for c in s.scalars(select(SpotCheck).order_by(SpotCheck.id)) if c.proceeding_id in keys]
 
     def conclude(
@@ -557,8 +594,8 @@ class Desk:
 
     def orders(self, today: dt.date, *, handler: str | None = None) -> list[OrderView]:
         """Orders on this desk's proceedings (or, with `handler`, that handler's: its side)."""
-        with self._reading() as s:
-            keys = self._keys(s) if handler is None else None
+        with self.reading() as s:
+            keys = self.visible(s) if handler is None else None
             out = []
             for o in s.scalars(select(Order).order_by(Order.id)):
                 p = s.get(Proceeding, o.proceeding_id)

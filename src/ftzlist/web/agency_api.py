@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
 from pydantic import Field
 
 from ftzlist.agency.desk import Desk, DeskScope, parse_scope
@@ -39,6 +40,7 @@ from ftzlist.web.api import (
 from ftzlist.web.roles import HANDLER_SCOPE, Permission, Role
 from ftzlist.web.workspace import NotFound, Workspace
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 router = APIRouter(prefix="/api/v1", responses=ERRORS)  # type: ignore[arg-type]
 Agent = Annotated[Principal, Depends(_needs(Permission.agency))]
 Today = Annotated[dt.date | None, Query(ge=dt.date(2000, 1, 1), le=dt.date(2099, 12, 31))]
@@ -337,6 +339,56 @@ def complied(p: Agent, ws: Ws, order_id: Id, body: CompliedIn) -> OrderOut:
     return next(OrderOut(**vars(o)) for o in d.orders(body.on) if o.id == order_id)
 
 
+class PackageOut(Model):
+    key: str
+
+
+@router.get(
+    "/agency/report",
+    summary="The six-monthly implementation report (XLSX or PDF)",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}, "application/pdf": {}}}},
+)
+def half_year_report(
+    p: Agent,
+    ws: Ws,
+    half: Annotated[str, Query(min_length=6, max_length=7, pattern=r"^\d{4}-?[Hh][12]$")],
+    format: Annotated[Literal["xlsx", "pdf"], Query()] = "pdf",
+) -> Response:
+    import tempfile
+    from pathlib import Path
+
+    from ftzlist.agency.halfyear import figures, half_year, write_pdf, write_xlsx
+
+    period = half_year(half)
+    report = figures(desk(ws, p), period, ws.today())
+    with tempfile.TemporaryDirectory(
+        dir=ws.settings.work_dir if ws.settings.work_dir.exists() else None
+    ) as tmp:
+        path = Path(tmp) / f"report.{format}"
+        (write_xlsx if format == "xlsx" else write_pdf)(report, path)
+        data = path.read_bytes()
+    name = f"{report.desk.replace('/', '-')}-{period.label}.{format}"
+    media = XLSX if format == "xlsx" else "application/pdf"
+    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post(
+    "/agency/packages",
+    response_model=PackageOut,
+    status_code=201,
+    summary="Import a filing package (zip body): hashes checked, proceeding rebuilt at this desk",
+)
+async def import_package(p: Agent, ws: Ws, request: Request) -> PackageOut:
+    from starlette.concurrency import run_in_threadpool
+
+    from ftzlist.agency.package import import_package as run_import
+
+    data = await request.body()
+    key = await run_in_threadpool(run_import, desk(ws, p), data, where="package")
+    return PackageOut(key=key)
+
+
 # -- the handler's side ---------------------------------------------------------------------------------
 
 
@@ -348,6 +400,25 @@ def address(p: Writer, ws: Ws, key: Key, body: AddressIn) -> ProceedingDetail:
     reg = ws.register(p)
     Desk(reg, ws.law, None).address(key, body.area, body.on)
     return proceeding_detail(reg.show(key, ws.today()))
+
+
+@router.get(
+    "/filings/{key}/package",
+    summary="The filing package (zip) to send to an agency on another deployment",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+def export_package(p: Reader, ws: Ws, key: Key) -> Response:
+    import tempfile
+    from pathlib import Path
+
+    from ftzlist.agency.package import export_package as run_export
+
+    own_filing(ws, p, key)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = run_export(ws.register(p), key, Path(tmp) / "package.zip").read_bytes()
+    headers = {"Content-Disposition": f'attachment; filename="{key}.zip"'}
+    return Response(data, media_type="application/zip", headers=headers)
 
 
 @router.get("/orders", response_model=list[OrderOut], summary="Orders the handler must comply with")
