@@ -692,3 +692,38 @@ def test_assess_shows_the_filing_duty_and_the_reading(trials_law: Law, tmp_path:
     assert flow["pathway"] == "security_assessment"
     assert FILING_OBLIGATION in [o["id"] for o in flow["obligations"]]
     assert any("free flow starts only after the handler's filing" in w for w in flow["warnings"])
+
+
+# --- one reading of a scope for the engine and for compare -----------------------------------------
+
+
+def test_binds_place_and_bound_places_agree(law: Law) -> None:
+    """For every list and every place a handler can declare (with each area of it, or none): the
+    engine binds the handler exactly where compare places a list (`bound_places`), the area left
+    undeclared being the only unknown."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from ftzlist.law.scope import binds_place
+    from ftzlist.schema.declaration import Handler
+
+    voc = law.vocabulary
+    lists = [lf for lf in law.lists if lf.kind != "national"]
+    places = sorted(voc.zones)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.sampled_from(lists), st.sampled_from(places), st.data())
+    def check(lf: ListFile, place: str, data: st.DataObject) -> None:
+        areas = [a.id for a in voc.zones[place].areas]
+        area = data.draw(st.sampled_from([None, *areas]))
+        state, why = binds_place(lf, Handler(name="H", zone=place, area=area), voc)
+        if place not in bound_places(lf, voc):
+            assert state is False and why == []
+        elif state is None:
+            assert area is None and lf.scope.zone == place and lf.scope.areas and why
+        elif state is False:
+            assert area is not None and lf.scope.areas and area not in lf.scope.areas
+        else:
+            assert why == []
+
+    check()
