@@ -25,6 +25,7 @@ from ftzlist.engine import decide
 from ftzlist.engine.facts import resolve
 from ftzlist.engine.match import match_item, signature
 from ftzlist.engine.stream import Assessment
+from ftzlist.loader import load_declaration
 from ftzlist.render.jsonl import JSONL_VERSION
 from ftzlist.schema.decision import DecisionHeader, DecisionSet, DecisionTotals
 from ftzlist.schema.declaration import Declaration
@@ -146,7 +147,12 @@ def test_an_assessment_streams_exactly_what_decide_returns(law, raw) -> None:
 @given(raw=declarations())
 def test_alternatives_decided_where_they_can_differ_equal_the_full_re_decision(law, raw) -> None:
     decl = Declaration.model_validate(raw)
-    full = alternatives_for(
+    assert cross_zone_alternatives(decl, law, AS_OF) == _fully_re_decided(law, decl)
+
+
+def _fully_re_decided(law, decl: Declaration) -> DecisionSet:
+    """The declaration decided at home and wholly under every other zone (the unpruned way)."""
+    return alternatives_for(
         decide(decl, law, AS_OF),
         {
             p.label: decide(place(decl, p), law, AS_OF)
@@ -155,7 +161,6 @@ def test_alternatives_decided_where_they_can_differ_equal_the_full_re_decision(l
         },
         law,
     )
-    assert cross_zone_alternatives(decl, law, AS_OF) == full
 
 
 @prop
@@ -236,10 +241,30 @@ def _joined(lines: list[dict]) -> dict:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=declarations())
-def test_jsonl_lines_are_the_json_flows(tmp_path, raw) -> None:
+def test_jsonl_lines_are_the_json_flows(law, tmp_path, raw) -> None:
+    """Both outputs stream; the JSON is byte for byte the whole decision set re-decided the
+    unpruned way, and the lines put together are that JSON."""
     whole, lines, code, line_code = _json_and_lines(tmp_path, raw)
+    expected = _fully_re_decided(law, Declaration.model_validate(raw))
+    assert json.dumps(whole, indent=2, ensure_ascii=False) == json.dumps(
+        json.loads(expected.model_dump_json(indent=2)), indent=2, ensure_ascii=False
+    )
     assert _joined(lines) == whole
-    assert line_code == code
+    assert line_code == code == (0 if expected.determined else 1)
+
+
+def test_json_streamed_is_byte_for_byte_the_decision_set(law, tmp_path, good_declaration) -> None:
+    first = tmp_path / "a.yaml"
+    first.write_text(good_declaration, encoding="utf-8")
+    second = tmp_path / "b.yaml"
+    second.write_text(
+        good_declaration.replace("12000", "120000").replace("id: f1", "id: f9"), encoding="utf-8"
+    )
+    sets = [_fully_re_decided(law, load_declaration(p, law)) for p in (first, second)]
+    one = runner.invoke(app, ["assess", str(first), "-f", "json", "--as-of", "2026-06-30"])
+    assert one.stdout == sets[0].model_dump_json(indent=2) + "\n"
+    both = runner.invoke(app, ["assess", str(first), str(second), "-f", "json", "--as-of", "2026-06-30"])
+    assert both.stdout == "[\n" + ",\n".join(s.model_dump_json(indent=2) for s in sets) + "\n]\n"
 
 
 def test_jsonl_without_alternatives_and_with_fired_checks(tmp_path, good_declaration) -> None:

@@ -117,7 +117,7 @@ def assess(
 
     the_law = law(lists)
     if out is not None and fmt == "table":
-        raise InputError("--out writes json, jsonl, markdown or xlsx; add --format")
+        raise InputError("--out writes json, markdown or xlsx, or jsonl; add --format")
     which = checks.value if checks is not None else ("fired" if fmt == "jsonl" else "all")
     if explain and which != "all":
         raise InputError("--explain shows every rule checked: leave out --checks fired, or pass --checks all")
@@ -136,12 +136,15 @@ def assess(
         mapping=mapping,
         key_file=key_file,
     )
-    if fmt == "jsonl":  # one flow at a time: never the whole decision set in memory
+    if fmt in ("json", "jsonl"):  # one flow at a time: never the whole decision set in memory
+        stream = partial(
+            _stream, files, read, the_law=the_law, checks=which, alternatives=alternatives, fmt=fmt
+        )
         if out is None:
-            determined = _stream(files, read, sys.stdout, the_law, which, alternatives)
+            determined = stream(sys.stdout)
         else:
-            with replacing(target) as tmp, tmp.open("w", encoding="utf-8") as stream:
-                determined = _stream(files, read, stream, the_law, which, alternatives)
+            with replacing(target) as tmp, tmp.open("w", encoding="utf-8") as text:
+                determined = stream(text)
             console(stderr=True).print(f"wrote {target}", markup=False)
         raise typer.Exit(EXIT_OK if determined else EXIT_UNDETERMINED)
     declarations, results = [], []
@@ -163,17 +166,10 @@ def assess(
             with replacing(target) as tmp:
                 write_decisions(r, the_law, tmp, declaration=decl, current_pathways=in_use)
             console(stderr=True).print(f"wrote {target}", markup=False)
-    elif fmt in ("json", "markdown"):
-        if fmt == "json":
-            text = (
-                results[0].model_dump_json(indent=2) + "\n"
-                if len(results) == 1
-                else "[\n" + ",\n".join(r.model_dump_json(indent=2) for r in results) + "\n]\n"
-            )
-        else:
-            from ftzlist.render.markdown import render
+    elif fmt == "markdown":
+        from ftzlist.render.markdown import render
 
-            text = "\n".join(render(r, explain) for r in results)
+        text = "\n".join(render(r, explain) for r in results)
         if out is not None:
             write_text(target, text)
             console(stderr=True).print(f"wrote {target}", markup=False)
@@ -223,11 +219,19 @@ def _read(
 
 
 def _stream(
-    files: list[Path], read: Reader, out: TextIO, the_law: Law, checks: str, alternatives: bool
+    files: list[Path],
+    read: Reader,
+    out: TextIO,
+    *,
+    the_law: Law,
+    checks: str,
+    alternatives: bool,
+    fmt: str,
 ) -> bool:
-    """Write each declaration's decisions as JSON lines (ftzlist.render.jsonl), one flow at a
-    time; True when every flow is determined. A declaration is read whole (the counts behind
-    every band are handler-wide); no decision is kept once written."""
+    """Write each declaration's decisions as JSON lines or as the JSON document (a list of them
+    for several files), one flow at a time (ftzlist.render.jsonl); True when every flow is
+    determined. A declaration is read whole (the counts behind every band are handler-wide);
+    no decision is kept once written."""
     from ftzlist.compare.alternatives import decided_elsewhere, permitting_lists
     from ftzlist.counting.fill import count_citations
     from ftzlist.engine.decide import no_cyclic_gc
@@ -235,7 +239,10 @@ def _stream(
     from ftzlist.render import jsonl
 
     determined = True
-    for path in files:
+    several = fmt == "json" and len(files) > 1
+    if several:
+        out.write("[\n")
+    for n, path in enumerate(files):
         _, decl, day = read(path)
         assessment = Assessment(decl, the_law, day, checks)  # type: ignore[arg-type]
         header = assessment.header()
@@ -246,9 +253,16 @@ def _stream(
 
         flows = _flows(assessment, found, permits, count_citations(decl))
         with no_cyclic_gc():
-            jsonl.write(out, header, flows, assessment.totals)
+            if fmt == "jsonl":
+                jsonl.write(out, header, flows, assessment.totals)
+            else:
+                out.write(",\n" if n else "")
+                jsonl.write_document(out, header, flows, assessment.totals)
+                out.write("" if several else "\n")
         out.flush()
         determined = determined and assessment.determined()
+    if several:
+        out.write("\n]\n")
     return determined
 
 

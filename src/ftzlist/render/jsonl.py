@@ -48,3 +48,18 @@ def write(
     for fd in flows:
         out.write(flow_line(fd))
     out.write(totals_line(totals()))
+
+
+def write_document(
+    out: TextIO,
+    header: DecisionHeader,
+    flows: Iterable[FlowDecision],
+    totals: Callable[[], DecisionTotals],
+) -> None:
+    """Write one decision set as `--format json` prints it — byte for byte
+    `DecisionSet.model_dump_json(indent=2)`, no newline after — one flow at a time."""
+    head = header.model_dump_json(indent=2)
+    out.write(head[: -len("\n}")] + ',\n  "flows": [')
+    for i, fd in enumerate(flows):
+        out.write(("\n" if i == 0 else ",\n") + "    " + fd.model_dump_json(indent=2).replace("\n", "\n    "))
+    out.write("\n  ],\n" + totals().model_dump_json(indent=2)[len("{\n") :])
