@@ -117,7 +117,7 @@ def assess(
 
     the_law = law(lists)
     if out is not None and fmt == "table":
-        raise InputError("--out writes json, markdown or xlsx, or jsonl; add --format")
+        raise InputError("--out writes json, jsonl, markdown or xlsx; add --format")
     which = checks.value if checks is not None else ("fired" if fmt == "jsonl" else "all")
     if explain and which != "all":
         raise InputError("--explain shows every rule checked: leave out --checks fired, or pass --checks all")
