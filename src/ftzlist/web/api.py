@@ -3,7 +3,8 @@
 
 Errors are JSON `{"detail": ..., "problems": [...]}`: 400 bad input (the message names the field,
 as the CLI does), 401 no or bad token, 403 the token's role does not allow it, 404 unknown record,
-422 a body or parameter that does not fit its schema.
+412 an If-Match revision that is no longer current, 422 a body or parameter that does not fit its
+schema.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,7 +24,7 @@ from ftzlist.schema.decision import DecisionSet
 from ftzlist.schema.declaration import Declaration
 from ftzlist.web.accounts import Principal
 from ftzlist.web.roles import Permission, allows
-from ftzlist.web.workspace import NotFound, Workspace
+from ftzlist.web.workspace import ID_MAX, NotFound, Workspace
 
 # Dates the register counts from: a bounded range keeps every deadline computable.
 Day = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2099, 12, 31))]
@@ -332,7 +333,29 @@ def list_out(ws: Workspace, lf) -> ListOut:
     )
 
 
-DeclId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+DeclId = Annotated[int, Path(ge=1, le=ID_MAX)]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=200,
+        description='The revision you read (the ETag of GET /declarations/{id}, e.g. "3"): the '
+        "request is refused with 412 if the declaration has changed since, and nothing is saved.",
+    ),
+]
+PRECONDITION = {
+    412: {"model": ErrorOut, "description": "If-Match names a revision that is no longer current."}
+}
+
+
+def if_match_revision(value: str | None) -> int | None:
+    """The revision an If-Match header names ("3", W/"3" or *), None when there is none or `*`."""
+    if value is None or value.strip() == "*":
+        return None
+    text = value.strip().removeprefix("W/").strip('"')
+    if not text.isdigit() or len(text) > 10:
+        raise ApiError(400, f"If-Match: '{value[:40]}' is not a revision (the ETag of the declaration)")
+    return int(text)
+
 
 # -- endpoints --------------------------------------------------------------------------------------
 
@@ -353,17 +376,23 @@ def create_declaration(p: Writer, ws: Ws, decl: Annotated[Declaration, Body()]) 
 
 
 @router.get("/declarations/{decl_id}", response_model=Declaration, summary="A stored declaration")
-def get_declaration(p: Reader, ws: Ws, decl_id: DeclId) -> Declaration:
-    return ws.declaration(decl_id)[1]
+def get_declaration(p: Reader, ws: Ws, decl_id: DeclId, response: Response) -> Declaration:
+    row, decl = ws.declaration(decl_id)
+    response.headers["ETag"] = f'"{row.revision}"'  # send it back as If-Match with PUT or a sign-off
+    return decl
 
 
 @router.put(
-    "/declarations/{decl_id}", response_model=DeclarationOut, summary="Replace a declaration (new revision)"
+    "/declarations/{decl_id}",
+    response_model=DeclarationOut,
+    summary="Replace a declaration (new revision)",
+    responses=PRECONDITION,  # type: ignore[arg-type]
 )
 def put_declaration(
-    p: Writer, ws: Ws, decl_id: DeclId, decl: Annotated[Declaration, Body()]
+    p: Writer, ws: Ws, decl_id: DeclId, decl: Annotated[Declaration, Body()], if_match: IfMatch = None
 ) -> DeclarationOut:
-    return declaration_out(ws, ws.save_declaration(decl, p, decl_id=decl_id))
+    expected = if_match_revision(if_match)
+    return declaration_out(ws, ws.save_declaration(decl, p, decl_id=decl_id, expected_revision=expected))
 
 
 @router.get(
@@ -380,9 +409,13 @@ def assessment(p: Reader, ws: Ws, decl_id: DeclId, as_of: AsOf = None) -> Decisi
     response_model=list[SnapshotOut],
     status_code=201,
     summary="Sign off: keep each flow's decision in the register (approver)",
+    responses=PRECONDITION,  # type: ignore[arg-type]
 )
-def snapshot(p: Approver, ws: Ws, decl_id: DeclId, as_of: AsOf = None) -> list[SnapshotOut]:
-    return [SnapshotOut(flow=f, snapshot_id=i) for f, i in ws.snapshot(decl_id, as_of, p)]
+def snapshot(
+    p: Approver, ws: Ws, decl_id: DeclId, as_of: AsOf = None, if_match: IfMatch = None
+) -> list[SnapshotOut]:
+    kept = ws.snapshot(decl_id, as_of, p, expected_revision=if_match_revision(if_match))
+    return [SnapshotOut(flow=f, snapshot_id=i) for f, i in kept]
 
 
 @router.post("/assess", response_model=DecisionSet, summary="Assess a declaration without storing it")

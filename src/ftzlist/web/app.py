@@ -31,7 +31,7 @@ from ftzlist.web.security import (
     session_visitor,
 )
 from ftzlist.web.settings import WebSettings
-from ftzlist.web.workspace import NotFound, Workspace
+from ftzlist.web.workspace import Conflict, NotFound, Workspace
 
 HERE = Path(__file__).parent
 
@@ -182,6 +182,14 @@ def create_app(settings: WebSettings, *, clock: Callable[[], dt.datetime] | None
         if _is_api(request):
             return JSONResponse({"detail": str(exc), "problems": [str(p) for p in exc.problems]}, 404)
         return page_error(request, 404, str(exc))
+
+    @app.exception_handler(Conflict)
+    async def _conflict(request: Request, exc: Conflict):
+        if _is_api(request):  # the API's precondition is If-Match: 412, as HTTP has it
+            return JSONResponse(
+                {"detail": str(exc), "problems": []}, 412, headers={"ETag": f'"{exc.current}"'}
+            )
+        return page_error(request, 409, str(exc))
 
     @app.exception_handler(InputError)
     async def _input(request: Request, exc: InputError):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ftzlist.errors import InputError
 from ftzlist.web.accounts import Principal
 from ftzlist.web.models import CountRun
-from ftzlist.web.workspace import NotFound, Upload, Workspace, renamed
+from ftzlist.web.workspace import NotFound, Upload, Workspace, known_id, renamed
 
 ENCODINGS = ("utf-8", "gb18030", "gbk")
 """Text encodings offered for CSV and JSON Lines logs (Parquet and workbooks carry their own)."""
@@ -170,6 +170,7 @@ class CountRuns:
                 self._update(run_id, progress=min(99, round(100 * finished / len(STAGES))), stage=stage)
 
     def get(self, run_id: int) -> CountRun:
+        known_id("count run", run_id)
         with Session(self.ws.engine, expire_on_commit=False) as s:
             run = s.get(CountRun, run_id)
         if run is None:

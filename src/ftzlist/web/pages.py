@@ -35,7 +35,7 @@ from ftzlist.web.security import (
     signed_in_post,
     writer,
 )
-from ftzlist.web.workspace import NotFound, Upload, Workspace
+from ftzlist.web.workspace import Conflict, NotFound, Upload, Workspace
 
 router = APIRouter(include_in_schema=False)
 
@@ -84,6 +84,16 @@ def parse_day(value: str | None) -> dt.date | None:
     if not dt.date(2000, 1, 1) <= day <= dt.date(2099, 12, 31):
         raise InputError(f"as_of: {value} is outside 2000-01-01 .. 2099-12-31")
     return day
+
+
+def revision_field(raw: str | None) -> int | None:
+    """The revision a form was opened on (its hidden `revision` field); None when the form has
+    none (a hand-made post), which saves without the check."""
+    if raw is None or not raw.strip():
+        return None
+    if not raw.strip().isdigit() or len(raw.strip()) > 10:
+        raise InputError(f"revision: '{raw[:20]}' is not a revision number")
+    return int(raw)
 
 
 async def read_upload(upload: FormFile, limit: int) -> Upload:
@@ -227,9 +237,15 @@ def reasons(request: Request, v: Read, decl_id: int, flow_id: str, as_of: str | 
 
 @router.post("/declarations/{decl_id}/snapshot")
 def snapshot(
-    request: Request, v: Approve, decl_id: int, as_of: Annotated[str, Form(max_length=10)] = ""
+    request: Request,
+    v: Approve,
+    decl_id: int,
+    as_of: Annotated[str, Form(max_length=10)] = "",
+    revision: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    kept = ws(request).snapshot(decl_id, parse_day(as_of), v.principal)
+    kept = ws(request).snapshot(
+        decl_id, parse_day(as_of), v.principal, expected_revision=revision_field(revision)
+    )
     ids = ",".join(str(i) for _, i in kept)
     day = f"&as_of={quote(as_of)}" if as_of else ""
     return RedirectResponse(f"/declarations/{decl_id}?kept={ids}{day}", status_code=303)
@@ -255,6 +271,7 @@ def _flow_form(
     values: dict,
     errors: dict,
     status: int = 200,
+    revision: int | None = None,
 ):
     w = ws(request)
     row, decl = w.declaration(decl_id)
@@ -264,6 +281,7 @@ def _flow_form(
         v,
         status,
         row=row,
+        revision=row.revision if revision is None else revision,
         decl=decl,
         flow_id=flow_id,
         values=values,
@@ -274,11 +292,29 @@ def _flow_form(
     )
 
 
-def _handler_form(request: Request, v: Visitor, decl_id: int, values: dict, errors: dict, status: int = 200):
+def _handler_form(
+    request: Request,
+    v: Visitor,
+    decl_id: int,
+    values: dict,
+    errors: dict,
+    status: int = 200,
+    revision: int | None = None,
+):
+    """The handler form; `revision` is the one the user opened it on (kept across a failed post,
+    so a change saved by someone else meanwhile is never silently taken over)."""
     w = ws(request)
     row, _ = w.declaration(decl_id)
     return render(
-        request, "handler_form.html", v, status, row=row, values=values, errors=errors, vocab=w.law.vocabulary
+        request,
+        "handler_form.html",
+        v,
+        status,
+        row=row,
+        revision=row.revision if revision is None else revision,
+        values=values,
+        errors=errors,
+        vocab=w.law.vocabulary,
     )
 
 
@@ -294,13 +330,17 @@ async def save_handler(request: Request, v: Write, decl_id: int) -> Response:
     w = ws(request)
     form = await request.form()
     values = {k: str(val) for k, val in form.items() if k != "csrf_token" and isinstance(val, str)}
+    expected = revision_field(values.pop("revision", None))
     _, decl = w.declaration(decl_id)
     try:
         new_decl = forms.apply_handler(decl, values)
         w.check(new_decl)
+        w.save_declaration(new_decl, v.principal, decl_id=decl_id, expected_revision=expected)
+    except Conflict as exc:
+        return _handler_form(request, v, decl_id, values, {"_form": str(exc)}, 409, expected)
     except ValidationError as exc:
         return _handler_form(
-            request, v, decl_id, values, forms.handler_errors(forms.validation_problems(exc)), 400
+            request, v, decl_id, values, forms.handler_errors(forms.validation_problems(exc)), 400, expected
         )
     except InputError as exc:
         return _handler_form(
@@ -310,8 +350,8 @@ async def save_handler(request: Request, v: Write, decl_id: int) -> Response:
             values,
             forms.handler_errors([str(p) for p in exc.problems] or [str(exc)]),
             400,
+            expected,
         )
-    w.save_declaration(new_decl, v.principal, decl_id=decl_id)
     return RedirectResponse(f"/declarations/{decl_id}", status_code=303)
 
 
@@ -337,10 +377,14 @@ async def save_flow(request: Request, v: Write, decl_id: int) -> Response:
     form = await request.form()
     values = {k: str(val) for k, val in form.items() if k != "csrf_token" and isinstance(val, str)}
     original = values.pop("original_id", "") or None
+    expected = revision_field(values.pop("revision", None))
     _, decl = w.declaration(decl_id)
     try:
         new_decl, index = forms.apply_flow(decl, values, original)
         w.check(new_decl)
+        w.save_declaration(new_decl, v.principal, decl_id=decl_id, expected_revision=expected)
+    except Conflict as exc:
+        return _flow_form(request, v, decl_id, original, values, {"_form": str(exc)}, 409, expected)
     except ValidationError as exc:
         return _flow_form(
             request,
@@ -350,12 +394,19 @@ async def save_flow(request: Request, v: Write, decl_id: int) -> Response:
             values,
             forms.errors_from_validation(exc, index_of(decl, original)),
             400,
+            expected,
         )
     except InputError as exc:
         return _flow_form(
-            request, v, decl_id, original, values, forms.errors_from_problems(exc.problems, index), 400
+            request,
+            v,
+            decl_id,
+            original,
+            values,
+            forms.errors_from_problems(exc.problems, index),
+            400,
+            expected,
         )
-    w.save_declaration(new_decl, v.principal, decl_id=decl_id)
     return RedirectResponse(f"/declarations/{decl_id}", status_code=303)
 
 

@@ -38,10 +38,35 @@ from ftzlist.web.models import StoredDeclaration
 from ftzlist.web.settings import WebSettings
 
 DECLARATION_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+ID_MAX = 2**31 - 1
+"""Largest record id the workspace looks up (a 32-bit INTEGER column on PostgreSQL); a larger
+number in a URL is an unknown record, not a database error."""
 
 
 class NotFound(InputError):
     """A page or record that does not exist (HTTP 404)."""
+
+
+class Conflict(InputError):
+    """The declaration changed after the form or page was opened (HTTP 409 on pages, 412 with the
+    API's If-Match): nothing was saved or signed off, so no one silently overwrites or signs a
+    revision they have not seen."""
+
+    def __init__(self, decl_id: int, expected: int, row) -> None:
+        super().__init__(
+            f"declaration #{decl_id} changed since you opened it: you opened revision {expected}, "
+            f"revision {row.revision} was saved by {row.updated_by} at "
+            f"{row.updated_at:%Y-%m-%d %H:%M} UTC. Nothing was saved or signed off: reload, "
+            "check the current revision and make your change again"
+        )
+        self.current = row.revision
+
+
+def known_id(record: str, number: int) -> int:
+    """`number` if it can be a record id; else NotFound (so no database is asked for it)."""
+    if not 1 <= number <= ID_MAX:
+        raise NotFound(f"no {record} #{number}")
+    return number
 
 
 @dataclass(frozen=True)
@@ -154,6 +179,8 @@ class Workspace:
             return list(s.scalars(select(StoredDeclaration).order_by(StoredDeclaration.id)))
 
     def declaration(self, decl_id: int) -> tuple[StoredDeclaration, Declaration]:
+        """The stored row and its declaration; NotFound when there is none."""
+        known_id("declaration", decl_id)
         with Session(self.engine, expire_on_commit=False) as s:
             row = s.get(StoredDeclaration, decl_id)
         if row is None:
@@ -161,11 +188,21 @@ class Workspace:
         return row, Declaration.model_validate(row.document)
 
     def save_declaration(
-        self, decl: Declaration, who: Principal, *, decl_id: int | None = None, key: str | None = None
+        self,
+        decl: Declaration,
+        who: Principal,
+        *,
+        decl_id: int | None = None,
+        key: str | None = None,
+        expected_revision: int | None = None,
     ) -> int:
         """Store a checked declaration (new, or a new revision of `decl_id`) and make sure the
-        register knows its handler and flows."""
+        register knows its handler and flows. With `expected_revision`, the save happens only if
+        `decl_id` is still at that revision (checked under the write lock), else `Conflict`: an
+        edit made on a stale form never overwrites a newer one."""
         self.check(decl)
+        if decl_id is not None:
+            known_id("declaration", decl_id)
         doc = decl.model_dump(mode="json", exclude_none=True)
         with self.audited(who, "save_declaration") as s:
             if decl_id is None:
@@ -182,6 +219,8 @@ class Workspace:
                 row = s.get(StoredDeclaration, decl_id)
                 if row is None:
                     raise NotFound(f"no declaration #{decl_id}")
+                if expected_revision is not None and row.revision != expected_revision:
+                    raise Conflict(decl_id, expected_revision, row)
                 row.document, row.title = doc, decl.handler.name
                 row.revision += 1
                 row.updated_at, row.updated_by = self.clock(), who.actor
@@ -231,10 +270,21 @@ class Workspace:
         with self._cache_lock:
             self._cache.clear()
 
-    def snapshot(self, decl_id: int, as_of: dt.date | None, who: Principal) -> list[tuple[str, int]]:
+    def snapshot(
+        self,
+        decl_id: int,
+        as_of: dt.date | None,
+        who: Principal,
+        *,
+        expected_revision: int | None = None,
+    ) -> list[tuple[str, int]]:
         """Keep the declaration's decisions in the register as given (append-only): one snapshot
-        per flow, with list versions and hashes, the input hash and the engine version."""
+        per flow, with list versions and hashes, the input hash and the engine version. With
+        `expected_revision` (the revision the signer saw), `Conflict` if the declaration has
+        changed since: a sign-off is of the decisions the signer looked at."""
         row, decl = self.declaration(decl_id)
+        if expected_revision is not None and row.revision != expected_revision:
+            raise Conflict(decl_id, expected_revision, row)
         ds = self.assess(decl, as_of)
         reg = self.register(who)
         versions = {ref.id: ref.sha256 for ref in ds.lists}
@@ -249,7 +299,11 @@ class Workspace:
                 list_versions=versions,
                 input_hash=ds.input_sha256,
                 engine_version=ds.engine_version,
-                decision=fd.model_dump(mode="json") | {"governing_lists": ds.governing_lists},
+                decision=fd.model_dump(mode="json")
+                | {
+                    "governing_lists": ds.governing_lists,
+                    "declaration": {"id": row.id, "revision": row.revision},  # what was signed off
+                },
             )
             kept.append((fd.flow_id, sid))
         return kept
