@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from ftzlist.errors import InputError
+from ftzlist.identifiers.masking import shown
 from ftzlist.law import Law, ListSet, Vocabulary, nearest, parent_of
 from ftzlist.law.scope import enclosing
 from ftzlist.schema.declaration import Declaration
@@ -266,7 +267,8 @@ def check_declaration(decl: Declaration, law: Law) -> list[str]:
     def need(field_path: str, value: str | None, table: Iterable[str], kind: str) -> None:
         table = list(table)
         if value is not None and value not in table:
-            problems.append(f"{field_path}: unknown {kind} '{value}'{nearest(value, table)}")
+            # the value as `shown`: an identifier typed into the wrong field is not echoed back
+            problems.append(f"{field_path}: unknown {kind} '{shown(value)}'{nearest(value, table)}")
 
     h = decl.handler
     need("handler.zone", h.zone, voc.zones, "zone")
@@ -290,7 +292,7 @@ def check_declaration(decl: Declaration, law: Law) -> list[str]:
         )
     grounds = exemption_grounds(law)
     for i, f in enumerate(decl.flows):
-        where = f"flows[{i}] ({f.id})"
+        where = f"flows[{i}] ({shown(f.id)})"
         need(f"{where}.scenario", f.scenario, voc.scenarios, "scenario")
         need(f"{where}.exemption", f.exemption, grounds, "exemption ground")
         for j, d in enumerate(f.data):
