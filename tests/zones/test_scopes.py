@@ -727,3 +727,27 @@ def test_binds_place_and_bound_places_agree(law: Law) -> None:
             assert why == []
 
     check()
+
+
+@pytest.mark.parametrize("filings", [["shanghai-lingang-2024"], []])
+def test_an_inventory_workbook_carries_the_recorded_filings(
+    law: Law, tmp_path: Path, filings: list[str]
+) -> None:
+    """The Excel inventory's handler sheet has a `filings` row: written from a declaration and read
+    back, the filings are the same, and the gated list applies exactly when named."""
+    from ftzlist.excel.inventory import read_inventory
+    from ftzlist.excel.template import write_template
+
+    handler = {
+        "zone": "shanghai-ftz",
+        "area": "lingang",
+        "sector": "connected_vehicles",
+        "enterprise_type": "connected_vehicles.automaker",
+        "filings": filings,
+    }
+    decl = declaration(handler, {"category": "business.supply_chain"}, "connected_vehicles.manufacturing")
+    book = write_template(law, tmp_path / "inventory.xlsx", decl)
+    back = read_inventory(book, law)
+    assert back.handler.filings == filings
+    flow = decide(back, law, dt.date(2024, 9, 2)).flows[0]
+    assert flow.items[0].regime == ("shanghai-lingang-2024" if filings else "cn-national-2024")

@@ -236,6 +236,7 @@ def fill(wb: Any, decl: Declaration, law: Law) -> None:
             if h.penalties_past_2y is None
             else ("none | 无" if not h.penalties_past_2y else "\n".join(h.penalties_past_2y))
         ),
+        "filings": "; ".join(h.filings) or None,
         "as_of": decl.as_of,
     }
     ws = wb[L.HANDLER_SHEET]
