@@ -2,7 +2,8 @@
 declaration never silently overwrite each other (a stale form would put back an older, lower
 count: a lighter pathway than the declaration now supports), and an approver never signs off a
 revision they have not looked at. Pages answer 409, the API 412 on a stale If-Match; nothing is
-saved or kept. Record ids beyond what the database holds are unknown records (404), never a 500."""
+saved or kept. A new declaration never joins another handler's register record by its key.
+Record ids beyond what the database holds are unknown records (404), never a 500."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import re
 
 import pytest
 import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from web_support import CSRF, EXAMPLE, client, upload_example
 
 REVISION = re.compile(r'name="revision" value="(\d+)"')
@@ -206,3 +209,48 @@ def test_posts_to_ids_beyond_the_database_are_unknown_not_errors(app, clients, a
     c, csrf = clients["admin"]
     r = c.post(f"/declarations/{BIG}/{action}", data={"csrf_token": csrf})
     assert r.status_code == 404 and CSRF.search(r.text)
+
+
+PINGTAN = EXAMPLE.parent / "pingtan-hotel-membership.yaml"
+XIAMEN_KEY = "xiamen-haixia-biologics-co-ltd"
+
+
+def register_flows(app, key: str) -> set[str]:
+    from ftzlist.filings.models import Flow, Handler
+
+    with Session(app.state.workspace.engine) as s:
+        return set(
+            s.scalars(select(Flow.key).join(Handler, Handler.id == Flow.handler_id).where(Handler.key == key))
+        )
+
+
+def test_a_new_declaration_cannot_take_another_handlers_key(app, clients):
+    c, csrf = clients["editor"]
+    upload_example(c, csrf)
+    before = register_flows(app, XIAMEN_KEY)
+    r = c.post(
+        "/declarations/upload",
+        files={"file": (PINGTAN.name, PINGTAN.read_bytes(), "application/yaml")},
+        data={"csrf_token": csrf, "key": XIAMEN_KEY},
+    )
+    assert r.status_code == 400
+    assert "is the register key of handler &#39;Xiamen Haixia Biologics Co., Ltd.&#39;" in r.text
+    assert register_flows(app, XIAMEN_KEY) == before  # the hotel's flows did not join the record
+    assert len(app.state.workspace.declarations()) == 1
+    upload_example(c, csrf, PINGTAN)  # under its own key: fine
+    upload_example(c, csrf)  # the same handler again (a new declaration of it): same key, fine
+    assert [r.handler_key for r in app.state.workspace.declarations()].count(XIAMEN_KEY) == 2
+
+
+def test_two_handlers_whose_names_make_the_same_key_stay_apart(app, clients):
+    doc = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    token = app.state.workspace.accounts.create_token("editor", "keys")
+    api = client(app)
+    auth = {"Authorization": f"Bearer {token}"}
+    first = json.loads(json.dumps(doc | {"handler": doc["handler"] | {"name": "ACME Co."}}, default=str))
+    second = json.loads(json.dumps(doc | {"handler": doc["handler"] | {"name": "Acme Co"}}, default=str))
+    assert api.post("/api/v1/declarations", json=first, headers=auth).status_code == 201
+    r = api.post("/api/v1/declarations", json=second, headers=auth)
+    assert (
+        r.status_code == 400 and "'acme-co' is the register key of handler 'ACME Co.'" in r.json()["detail"]
+    )

@@ -203,6 +203,8 @@ class Workspace:
         self.check(decl)
         if decl_id is not None:
             known_id("declaration", decl_id)
+        else:
+            self._key_is_this_handlers(key or handler_key(decl), decl)
         doc = decl.model_dump(mode="json", exclude_none=True)
         with self.audited(who, "save_declaration") as s:
             if decl_id is None:
@@ -240,6 +242,30 @@ class Workspace:
                 exist_ok=True,
             )
         return new_id
+
+    def _key_is_this_handlers(self, hkey: str, decl: Declaration) -> None:
+        """Refuse a new declaration whose register key already belongs to another handler (a key
+        typed on the upload form, or two names with the same slug): its flows would join that
+        handler's record — its proceedings, exports, snapshots and due list. The same handler is
+        one the register or a stored declaration knows under this key by the same name or USCC."""
+        h = decl.handler
+        with Session(self.engine) as s:
+            known = s.scalar(select(Handler).where(Handler.key == hkey))
+            titles = set(
+                s.scalars(select(StoredDeclaration.title).where(StoredDeclaration.handler_key == hkey))
+            )
+        if known is None and not titles:
+            return
+        names = titles | ({known.name} if known is not None else set())
+        if known is not None and known.name == hkey:
+            names.add(h.name)  # a handler the CLI registered by its key alone
+        same_uscc = bool(h.uscc) and known is not None and (known.uscc or "").lower() == h.uscc.lower()
+        if h.name not in names and not same_uscc:
+            other = sorted(names)[0]
+            raise InputError(
+                f"key: '{hkey}' is the register key of handler '{other}', not of '{h.name}': give "
+                "this handler a key of its own (or correct handler.name if it is the same company)"
+            )
 
     # -- assessment ----------------------------------------------------------------------------------
 
