@@ -98,11 +98,12 @@ def write_declaration(path: Path, flows: int, items: int | None, seed: int = 7) 
         out.write("]}\n")
 
 
-def run(src: Path | None, decl: Path, fmt: str, checks: str | None, out: Path) -> dict:
+def run(src: Path | None, decl: Path, fmt: str, checks: str | None, out: Path, extra: list[str]) -> dict:
     args = [sys.executable, "-c", "from ftzlist.cli import main; main()", "assess", str(decl)]
     args += ["--format", fmt, "--as-of", "2026-06-30", "-o", str(out), "--force"]
     if checks:
         args += ["--checks", checks]
+    args += extra
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = str(src)
@@ -131,10 +132,14 @@ def main() -> None:
     ap.add_argument("--formats", default="json,jsonl", help="comma-separated: json, jsonl")
     ap.add_argument("--checks", default="", help="'fired' or 'all' for every run (default: the format's)")
     ap.add_argument("--src", type=Path, default=None, help="run the CLI from this source tree")
+    ap.add_argument("--no-alternatives", action="store_true", help="pass --no-alternatives to assess")
     args = ap.parse_args()
     sizes = [1] if args.items else [int(x) for x in args.flows.split(",")]
     unit = "items" if args.items else "flows"
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, src {args.src or 'installed'}")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, src {args.src or 'installed'}"
+        + (", --no-alternatives" if args.no_alternatives else "")
+    )
     print(
         f"{'flows':>9} {'items':>9} {'format':>6} {'checks':>7} {'wall s':>8} {'CPU s':>8} "
         f"{unit + '/s wall':>12} {unit + '/s CPU':>11} {'peak MiB':>9} {'out MB':>8}  load 1-min"
@@ -147,7 +152,8 @@ def main() -> None:
                 sum(len(f["data"]) for f in json.loads(decl.read_text())["flows"]) if n <= 100_000 else None
             )
             for fmt in args.formats.split(","):
-                r = run(args.src, decl, fmt, args.checks or None, Path(tmp) / f"out.{fmt}")
+                extra = ["--no-alternatives"] if args.no_alternatives else []
+                r = run(args.src, decl, fmt, args.checks or None, Path(tmp) / f"out.{fmt}", extra)
                 checks = args.checks or ("fired" if fmt == "jsonl" else "all")
                 items = f"{n_items:,}" if n_items is not None else "~2n"
                 units = args.items or n  # the rate is per data item with --items, else per flow
