@@ -219,3 +219,18 @@ def test_users_add_agency_needs_an_area_the_list_data_names(tmp_path):
     assert r.returncode == 2 and "scoped to one handler" in r.stderr
     r = run_cli("users", "set-role", "ed1", "agency", *db)
     assert r.returncode == 2 and "needs --area" in r.stderr
+
+
+def test_pages_refuse_an_account_scoped_to_one_handler(app):
+    """The browser pages show every handler's records, so a handler-scoped account is refused
+    there (403) and works through the API, which filters by handler."""
+    from web_support import client as page_client
+    from web_support import login
+
+    c = page_client(app)
+    assert login(c, "acme-editor").status_code == 303
+    for path in ("/declarations", "/register", "/due"):
+        assert c.get(path).status_code == 403, path
+    c = page_client(app)
+    assert login(c, "editor").status_code == 303
+    assert c.get("/declarations").status_code == 200

@@ -83,6 +83,10 @@ def need(request: Request, permission: Permission) -> Visitor:
         raise LoginRequired()
     if not allows(v.principal.role, permission):
         raise Forbidden(permission)
+    if v.principal.handler is not None:
+        # the pages list every handler's records; an account scoped to one handler works through
+        # the API (which filters by handler) until they do
+        raise Forbidden(permission)
     return v
 
 
