@@ -221,3 +221,12 @@ def test_a_sensitive_item_among_non_sensitive_persons_still_counts_on_its_own_ax
     ds = decide(decl, law, AS_OF)
     assert ds.flows[0].pathway == Pathway.security_assessment  # 10,000 sensitive: Art. 7(2)
     assert ds.handler_totals.persons_sensitive == 10_000
+
+
+def test_markdown_says_the_same(law) -> None:
+    from ftzlist.render.markdown import render as markdown
+
+    decl = load_declaration(EXAMPLES / "fuzhou-connected-vehicles.yaml", law)
+    text = markdown(decide(decl, law, decl.as_of))
+    assert "By the national count alone" in text and "the flows need at least security assessment" in text
+    assert "undetermined (law not encoded)" in text and "national rules alone: exempt" in text

@@ -9,8 +9,17 @@ table cells, `PATHWAY_STYLE` the terminal colour.
 from __future__ import annotations
 
 from ftzlist.schema.common import PATHWAY_LABEL, Pathway
+from ftzlist.schema.decision import FlowDecision
 
-__all__ = ["OUTCOMES", "OUTCOME_MARK", "PATHWAYS", "PATHWAY_LABEL", "PATHWAY_SHORT", "PATHWAY_STYLE"]
+__all__ = [
+    "OUTCOMES",
+    "OUTCOME_MARK",
+    "PATHWAYS",
+    "PATHWAY_LABEL",
+    "PATHWAY_SHORT",
+    "PATHWAY_STYLE",
+    "undetermined_why",
+]
 
 PATHWAYS: dict[str, tuple[str, str]] = {
     "security_assessment": ("数据出境安全评估", "security assessment"),
@@ -56,3 +65,9 @@ OUTCOMES: dict[str, tuple[str, str]] = {
 """(Chinese, English) reading of a check's outcome."""
 
 OUTCOME_MARK = {"fired": "✔", "not_fired": "·", "unknown": "?", "lifted": "↧", "overridden": "↷"}
+
+
+def undetermined_why(fd: FlowDecision) -> str:
+    """Why a flow is undetermined: facts the user can supply, law not encoded, or both."""
+    kinds = {m.kind for m in fd.missing}
+    return ", ".join(w for k, w in (("fact", "facts missing"), ("law", "law not encoded")) if k in kinds)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from ftzlist.render.labels import OUTCOME_MARK, PATHWAY_LABEL
+from ftzlist.render.labels import OUTCOME_MARK, PATHWAY_LABEL, undetermined_why
+from ftzlist.schema.common import Pathway
 from ftzlist.schema.decision import DecisionSet
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|<>#])")
@@ -17,6 +18,10 @@ def md(value: object) -> str:
     """`value` as literal Markdown text on one line."""
     text = _SPECIAL.sub(r"\\\1", str(value))
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+def _n(v: int | None) -> str:
+    return "unknown" if v is None else f"{v:,}"
 
 
 def render(ds: DecisionSet, explain: bool = False) -> str:
@@ -30,12 +35,28 @@ def render(ds: DecisionSet, explain: bool = False) -> str:
         "|---|---|---|---|---|",
     ]
     for fd in ds.flows:
-        path = PATHWAY_LABEL[fd.pathway] + (
-            f" (at least {PATHWAY_LABEL[fd.lower_bound]})" if fd.lower_bound else ""
+        why = undetermined_why(fd) if fd.pathway == Pathway.undetermined else ""
+        path = (
+            PATHWAY_LABEL[fd.pathway]
+            + (f" ({why})" if why else "")
+            + (f" (at least {PATHWAY_LABEL[fd.lower_bound]})" if fd.lower_bound else "")
         )
+        ref = fd.national_reference
+        if ref is not None:
+            path += f"<br>national rules alone: {PATHWAY_LABEL[ref.pathway]}"
         head = "<br>".join(md(h.label) for h in fd.headroom)
-        miss = "<br>".join(f"{md(m.field)}: {md(m.why)}" for m in fd.missing)
+        miss = "<br>".join(
+            f"{'' if m.kind == 'fact' else 'law not encoded: '}{md(m.field)}: {md(m.why)}" for m in fd.missing
+        )
         out.append(f"| {md(fd.flow_id)} | {md(fd.scenario or '—')} | **{path}** | {head} | {miss} |")
+    ht = ds.handler_totals
+    out += [
+        "",
+        f"By the national count alone (flows the national ladder decides): {_n(ht.persons_non_sensitive)} "
+        f"non-sensitive, {_n(ht.persons_sensitive)} sensitive → {PATHWAY_LABEL[ht.pathway]}; the flows need "
+        f"at least {PATHWAY_LABEL[ht.flows_need]}"
+        + (" (an undetermined flow may need more)" if ht.flows_may_need_more else ""),
+    ]
     for fd in ds.flows:
         out += ["", f"## Flow {md(fd.flow_id)} — {PATHWAY_LABEL[fd.pathway]}", ""]
         if fd.obligations:

@@ -11,16 +11,10 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ftzlist.render.labels import OUTCOME_MARK, PATHWAY_LABEL, PATHWAY_STYLE
+from ftzlist.render.labels import OUTCOME_MARK, PATHWAY_LABEL, PATHWAY_STYLE, undetermined_why
 from ftzlist.render.output import escape as e
 from ftzlist.schema.common import Pathway
 from ftzlist.schema.decision import DecisionSet, FlowDecision
-
-
-def undetermined_why(fd: FlowDecision) -> str:
-    """Why a flow is undetermined: facts the user can supply, law not encoded, or both."""
-    kinds = {m.kind for m in fd.missing}
-    return ", ".join(w for k, w in (("fact", "facts missing"), ("law", "law not encoded")) if k in kinds)
 
 
 def pathway_text(fd: FlowDecision, reference: bool = True) -> Text:
