@@ -234,3 +234,30 @@ def test_pages_refuse_an_account_scoped_to_one_handler(app):
     c = page_client(app)
     assert login(c, "editor").status_code == 303
     assert c.get("/declarations").status_code == 200
+
+
+def test_the_desk_page_shows_only_the_desks_queue(app, tokens):
+    from web_support import client as page_client
+    from web_support import login
+
+    c = client(app)
+    key = opened(c, tokens, "acme", "crm")
+    assert address(c, tokens, key, "fujian-ftz/xiamen").status_code == 200
+    xm = page_client(app)
+    assert login(xm, "ag-xiamen").status_code == 303
+    assert xm.get("/").headers["location"] == "/agency"
+    page = xm.get("/agency?today=2026-03-03")
+    assert (
+        page.status_code == 200
+        and key in page.text
+        and "2026-03-09" in page.text
+        and "fujian-ftz/xiamen" in page.text
+    )
+    assert xm.get("/declarations").status_code == 403
+    fz = page_client(app)
+    assert login(fz, "ag-fuzhou").status_code == 303
+    other = fz.get("/agency?today=2026-03-03")
+    assert other.status_code == 200 and key not in other.text
+    ed = page_client(app)
+    assert login(ed, "editor").status_code == 303
+    assert ed.get("/agency").status_code == 403

@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from ftzlist import __version__
 from ftzlist.errors import InputError
 from ftzlist.render.labels import OUTCOMES, PATHWAYS
-from ftzlist.web import agency_api, api, pages
+from ftzlist.web import agency_api, agency_pages, api, pages
 from ftzlist.web.countruns import CountRuns
 from ftzlist.web.i18n import pick_lang, word
 from ftzlist.web.security import (
@@ -129,6 +129,7 @@ def create_app(settings: WebSettings, *, clock: Callable[[], dt.datetime] | None
     app.include_router(api.router)
     app.include_router(agency_api.router)
     app.include_router(pages.router)
+    app.include_router(agency_pages.router)
     from ftzlist.reports.fonts import FONT_DIR  # the reports' CJK font: pages render Chinese anywhere
 
     app.mount("/static/fonts", StaticFiles(directory=FONT_DIR), name="fonts")

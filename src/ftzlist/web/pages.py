@@ -170,7 +170,10 @@ def switch_language(request: Request, lang: str, next: str | None = None) -> Res
 
 @router.get("/")
 def home(request: Request) -> Response:
-    return RedirectResponse("/declarations" if session_visitor(request) else "/login", status_code=303)
+    v = session_visitor(request)
+    if v is not None and v.principal.role == "agency":
+        return RedirectResponse("/agency", status_code=303)
+    return RedirectResponse("/declarations" if v else "/login", status_code=303)
 
 
 # -- declarations and the assessment ------------------------------------------------------------------
