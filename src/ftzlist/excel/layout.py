@@ -151,8 +151,8 @@ HANDLER_FIELDS: list[Column] = [
         "filings",
         "已完成备案的清单",
         "lists whose filing is recorded",
-        "清单编号，以分号分隔，如 shanghai-lingang-2024；须先备案方可适用的正面清单，未列入即视为未备案。",
-        "List ids separated by ';', e.g. shanghai-lingang-2024; a positive list relied on only after its "
+        "清单编号（ftzlist lists 所列），以分号分隔；须先备案方可适用的正面清单，未列入即视为未备案。",
+        "List ids (as 'ftzlist lists' shows them) separated by ';'; a positive list relied on only after its "
         "filing is read as not filed unless named here.",
         kind="ids",
         width=30,
