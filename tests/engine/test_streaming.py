@@ -294,6 +294,13 @@ def _main(capsys, *args: str) -> tuple[int, str]:
 
 
 def test_jsonl_several_declarations_and_out_file(tmp_path, good_declaration, capsys) -> None:
+    # the enterprise type decides whether the Fujian list binds, the holdings its Part B rules:
+    # given, so both declarations are determined
+    good_declaration = good_declaration.replace(
+        "  sector: pharma\n",
+        "  sector: pharma\n  enterprise_type: pharma.chemical_drugs\n"
+        "  holdings: {persons_pi: 12000, persons_sensitive: 12000, persons_sensitive_accounts_or_medical: 0}\n",
+    )
     (tmp_path / "a.yaml").write_text(good_declaration, encoding="utf-8")
     (tmp_path / "b.yaml").write_text(good_declaration.replace("12000", "120000"), encoding="utf-8")
     out = tmp_path / "out.jsonl"

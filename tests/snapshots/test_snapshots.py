@@ -20,7 +20,8 @@ from ftzlist.snapshots import diff, from_decision_set
 from ftzlist.snapshots.memo import markdown, write_docx
 
 # A Xiamen biologics maker: 50,000 HCPs and 12,000 pharmacovigilance patients. The Fujian 2025 list
-# is in force from 2025-12-25 (the measures say "on issuance", 2025-12-18: issue 10 §5).
+# is in force from 2025-12-25 (the measures say "on issuance", 2025-12-18: issue 10 §5); between the
+# two dates the stricter answer is given, so the "before" snapshots are taken on 2025-12-17.
 BASE = {
     "version": 1,
     "handler": {
@@ -84,7 +85,7 @@ def by_flow(result):
 
 
 def test_a_list_edition_coming_into_force_between_the_dates(law):
-    result = diff(snap(law, decl(), "2025-12-18", "a"), snap(law, decl(), "2025-12-26", "b"), law)
+    result = diff(snap(law, decl(), "2025-12-17", "a"), snap(law, decl(), "2025-12-26", "b"), law)
     f = by_flow(result)
     assert (f["hcp"].before, f["hcp"].after) == (Pathway.exempt, Pathway.standard_contract_or_certification)
     assert (f["pv"].before, f["pv"].after) == (
@@ -152,7 +153,7 @@ def test_flows_added_and_removed(law):
 
 
 def test_memo_markdown_and_docx(law, tmp_path):
-    result = diff(snap(law, decl(), "2025-12-18", "a.json"), snap(law, decl(), "2025-12-26", "b.json"), law)
+    result = diff(snap(law, decl(), "2025-12-17", "a.json"), snap(law, decl(), "2025-12-26", "b.json"), law)
     md = markdown(result, "en", law)
     assert (
         "## Flow by flow" in md and "### pv: security assessment → standard contract or certification" in md
@@ -167,7 +168,7 @@ def test_memo_markdown_and_docx(law, tmp_path):
 
 
 def test_memo_says_when_causes_came_together(law):
-    before = snap(law, decl(), "2025-12-18", "a")
+    before = snap(law, decl(), "2025-12-17", "a")
     after = snap(law, decl(**{"flows.1.data.0.persons": 60000}), "2025-12-26", "c")
     md = markdown(diff(before, after, law), "en", law)
     assert "These differences came together" in md
@@ -177,7 +178,7 @@ def test_memo_says_when_causes_came_together(law):
 @pytest.fixture
 def assess_files(law, tmp_path) -> list[Path]:
     files = []
-    for name, d, day in (("a.json", decl(), "2025-12-18"), ("b.json", decl(), "2025-12-26")):
+    for name, d, day in (("a.json", decl(), "2025-12-17"), ("b.json", decl(), "2025-12-26")):
         p = tmp_path / name
         p.write_text(decide(d, law, dt.date.fromisoformat(day)).model_dump_json(), encoding="utf-8")
         files.append(p)
@@ -225,7 +226,7 @@ def test_register_snapshots_group_into_decisions(law, tmp_path, assess_files):
     finally:
         reg.close()
     snaps = from_register(rows, "acme")
-    assert [s.as_of for s in snaps] == [dt.date(2025, 12, 18), dt.date(2025, 12, 26)]
+    assert [s.as_of for s in snaps] == [dt.date(2025, 12, 17), dt.date(2025, 12, 26)]
     assert [s.label for s in snaps] == ["#1", "#3"]
     f = by_flow(diff(snaps[0], snaps[1], law))
     assert f["pv"].causes[0].kind == "list_in_force"

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ftzlist import __version__
+from ftzlist.engine import variants
 from ftzlist.engine.cases import Settle, flows_need, least
 from ftzlist.engine.exemptions import Claim, judge_claim
 from ftzlist.engine.facts import Fact, resolve
@@ -49,9 +50,10 @@ from ftzlist.schema.decision import (
     ListRef,
     Missing,
     ObligationOut,
+    ReadingOut,
 )
 from ftzlist.schema.declaration import Declaration, Handler
-from ftzlist.schema.lists import Exemption, Item, ListFile
+from ftzlist.schema.lists import Exemption, Item, ListFile, Reading
 
 ENGINE_VERSION = f"ftzlist-engine {__version__}"
 
@@ -85,6 +87,8 @@ class Outcome:
     checks: list[Check] = field(default_factory=list)
     regime: str = ""
     unfiled: list[tuple[ListFile, Pathway]] = field(default_factory=list)  # positive lists once filed
+    readings: list[tuple[str, Reading]] = field(default_factory=list)  # (list id, reading relied on)
+    notes: list[str] = field(default_factory=list)
 
     def unknown_rank(self) -> int:
         ranks = [e.rank for e in self.unknown] + [r for r, _ in self.pseudo_unknown]
@@ -116,20 +120,36 @@ class _Judge:
         as_of: dt.date,
         checks: Checks = "all",
         like: _Judge | None = None,
+        *,
+        assume_binding: bool = False,
+        assume_in_force: frozenset[str] = frozenset(),
+        zones: bool = True,
     ):
         """`like`: a judge of the same flows with the handler placed elsewhere; its data items and
-        their signatures are reused (they do not depend on where the handler is)."""
+        their signatures are reused (they do not depend on where the handler is).
+        `assume_binding`: a list whose binding turns on a fact the declaration leaves unknown
+        (area, sector, enterprise type, scenario) is taken to bind (else not). `assume_in_force`:
+        lists whose first day the sources dispute (`ListFile.effective_from_dates`) taken as in
+        force on `as_of`. `zones` False: the national rules alone (for comparing a zone band)."""
         self.decl, self.law, self.as_of, self.checks = decl, law, as_of, checks
+        self.assume_binding = assume_binding
         self.all_checks = checks == "all"
+        self.assume_binding = assume_binding
         self.voc = law.vocabulary
         self.handler: Handler = decl.handler
         self.national = law.lists.national(as_of)
-        self.in_force = law.lists.in_force(as_of)
+        self.in_force = [
+            lf
+            for lf in law.lists
+            if (lf.in_force(as_of) or (lf.id in assume_in_force and lf.in_force_disputed(as_of)))
+            and (zones or lf.kind == "national")
+        ]
+        self._national_only: _Judge | None = None
         self.facts = resolve(decl, self.voc) if like is None else like.facts
         self.by_flow: dict[int, list[Fact]] = defaultdict(list)
         for f in self.facts:
             self.by_flow[f.flow_index].append(f)
-        self.governing_missing: list[Missing] = []
+        self.governing_missing: list[tuple[str, Missing]] = []  # (list id, the fact deciding it binds)
         self.governing_conflicts: list[Conflict] = []
         self.governing_warnings: list[str] = []  # how a list binds the handler, where the source is unsure
         self.zone_lists = self._zone_lists()
@@ -198,8 +218,8 @@ class _Judge:
             if lf.kind == "national":
                 continue
             state, missing = binds_place(lf, h, self.voc)  # ftzlist.law.scope: zone, areas, places
-            self.governing_missing.extend(missing)
-            if state:
+            self.governing_missing.extend((lf.id, m) for m in missing)
+            if state or (state is None and self.assume_binding):
                 found.append(lf)
                 self.governing_warnings.extend(scope_warnings(lf, h, self.voc))
         negative = [lf for lf in found if lf.kind == "negative_list"]
@@ -225,16 +245,17 @@ class _Judge:
             if lf.kind != "negative_list":
                 continue
             state, _ = self._sector_scope(lf, fact)
-            if state:
+            if state or (state is None and self.assume_binding):
                 return lf
         return None
 
-    def governing_unknown(self, fact: Fact) -> list[Missing]:
+    def governing_unknown(self, fact: Fact) -> list[tuple[str, Missing]]:
+        """(list id, missing fact) for each list whose binding on `fact` turns on a fact not given."""
         out = list(self.governing_missing)
         for lf in self.zone_lists:
             state, missing = self._sector_scope(lf, fact)
             if state is None:
-                out.extend(missing)
+                out.extend((lf.id, m) for m in missing)
         return out
 
     # --- exemptions -----------------------------------------------------------------------------
@@ -614,6 +635,10 @@ class _Judge:
                 reg.regime = p.id
                 reg.fired.extend(pos.fired)
                 return over, reg
+        for other in self.zone_lists:
+            reading = other.reading_on("catalogue_scope")
+            if reading and other is not lf and self._sector_scope(other, fact)[0] is False:
+                reg.readings.append((other.id, reading))
         if lf is not None:
             reg.regime = lf.id
             self.layer(lf, "zone", fact, reg)
@@ -622,13 +647,29 @@ class _Judge:
                 reg.fired.append(ev)
                 reg.checks.append(self.check(ev, fact))
             self._coverage(lf, fact, reg)
+            self._zone_band_stricter(lf, fact, reg)
         else:
             reg.regime = self.national.id
-            for m in self.governing_unknown(fact):
-                reg.pseudo_unknown.append((PATHWAY_RANK[Pathway.security_assessment], m))
             self.layer(self.national, "base", fact, reg)
             self._coverage(self.national, fact, reg)
         return over, reg
+
+    def _zone_band_stricter(self, lf: ListFile, fact: Fact, reg: Outcome) -> None:
+        """Name the list's reading when its answer asks more than the national ladder would."""
+        reading = lf.reading_on("zone_band_stricter")
+        zone = _strictest(e.item.pathway for e in reg.fired)
+        if reading is None or zone is None or zone == Pathway.exempt:
+            return
+        if self._national_only is None:
+            self._national_only = _Judge(self.decl, self.law, self.as_of, self.checks, like=self, zones=False)
+        _, nat = self._national_only.judge(fact)
+        national = _strictest(e.item.pathway for e in nat.fired)
+        if national is not None and not nat.unknown and PATHWAY_RANK[national] < PATHWAY_RANK[zone]:
+            reg.readings.append((lf.id, reading))
+            reg.notes.append(
+                f"{fact.key}: {lf.id} asks {PATHWAY_LABEL[zone]} where the national ladder alone gives "
+                f"{PATHWAY_LABEL[national]}; the list's band is applied (reading {reading.id})"
+            )
 
     def _coverage(self, lf: ListFile, fact: Fact, out: Outcome) -> None:
         """Parts of `lf` not encoded that could decide this data (once per list and data class)."""
@@ -691,21 +732,90 @@ def no_cyclic_gc() -> Iterator[None]:
 
 
 def _decide(declaration: Declaration, law: Law, as_of: dt.date, checks: Checks) -> DecisionSet:
-    j = _Judge(declaration, law, as_of, checks)
-    header = _header(j)
-    flows = [_decided(j, i) for i in range(len(declaration.flows))]
-    totals = _totals(j, ((fd.pathway, least(fd)) for fd in flows))
+    js = Judges(declaration, law, as_of, checks)
+    header = _header(js)
+    flows = [js.flow(i) for i in range(len(declaration.flows))]
+    totals = _totals(js.main, ((fd.pathway, least(fd)) for fd in flows))
     return DecisionSet(**dict(header), flows=flows, **dict(totals))
 
 
-def _decided(j: _Judge, index: int) -> FlowDecision:
-    """Flow `index` judged as declared, then settled where a fact is unknown (`engine.cases`)."""
-    return j.settle.flow(index, _flow_decision(j, index, j.by_flow[index]))
+class Judges:
+    """The judge of the facts given and the lists certainly in force (`main`), and the judges of
+    the alternatives a flow may need (`engine.variants`): a list whose binding turns on a fact not
+    given taken to bind; a list whose first day the sources dispute taken as in force. Each is
+    made once, when some flow needs it, and shares `main`'s resolved facts."""
+
+    def __init__(
+        self,
+        decl: Declaration,
+        law: Law,
+        as_of: dt.date,
+        checks: Checks = "all",
+        like: _Judge | None = None,
+    ):
+        self.main = _Judge(decl, law, as_of, checks, like=like)
+        self._checks = checks
+        zone = decl.handler.zone
+        self.dated = [lf for lf in law.lists.disputed(as_of) if zone is not None and lf.scope.zone == zone]
+        self.deciding = [
+            _unique_pairs(m for f in self.main.by_flow[i] for m in self.main.governing_unknown(f))
+            for i in range(len(decl.flows))
+        ]
+        self._alt: dict[tuple[bool, bool], _Judge] = {(False, False): self.main}
+
+    def judge(self, binding: bool, dated: bool) -> _Judge:
+        key = (binding, dated)
+        if key not in self._alt:
+            m = self.main
+            self._alt[key] = _Judge(
+                m.decl,
+                m.law,
+                m.as_of,
+                self._checks,
+                like=m,
+                assume_binding=binding,
+                assume_in_force=frozenset(lf.id for lf in self.dated) if dated else frozenset(),
+            )
+        return self._alt[key]
+
+    def used(self) -> list[str]:
+        """Ids of every list a decision may consult (the alternatives' lists included)."""
+        judges = [self.main]
+        if any(self.deciding):
+            judges.append(self.judge(True, False))
+        if self.dated:
+            judges.extend(self.judge(b, True) for b in {False, any(bool(d) for d in self.deciding)})
+        return sorted({j.national.id for j in judges} | {lf.id for j in judges for lf in j.zone_lists})
+
+    def flow(self, index: int) -> FlowDecision:
+        """Flow `index` decided, the alternatives it needs merged (`engine.variants`), then settled
+        where a handler fact is unstated (`engine.cases`)."""
+        fd = self._dated(False, index)
+        deciding = self.deciding[index]
+        if deciding:
+            bound = self._dated(True, index)
+            fd = variants.binding(fd, bound, [m for _, m in deciding], sorted({lid for lid, _ in deciding}))
+        return self.main.settle.flow(index, fd)
+
+    def _dated(self, binding: bool, index: int) -> FlowDecision:
+        j = self.judge(binding, False)
+        fd = _flow_decision(j, index, j.by_flow[index])
+        if self.dated:
+            jd = self.judge(binding, True)
+            readings = [
+                ReadingOut(id=r.id, list_id=lf.id, point=r.point, text=r.text)
+                for lf in self.dated
+                if lf in jd.zone_lists and (r := lf.reading_on("first_day")) is not None
+            ]
+            if readings:
+                fd = variants.disputed(fd, _flow_decision(jd, index, jd.by_flow[index]), readings)
+        return fd
 
 
-def _header(j: _Judge) -> DecisionHeader:
+def _header(js: Judges) -> DecisionHeader:
     """What a decision set says before its flows: engine, day, input hash, the lists consulted."""
-    used = sorted({j.national.id, *(lf.id for lf in j.zone_lists)})
+    j = js.main
+    used = js.used()
     return DecisionHeader(
         engine_version=ENGINE_VERSION,
         as_of=j.as_of,
@@ -757,6 +867,9 @@ def _national_count_by_cases(j: _Judge) -> Pathway:
     return Pathway.undetermined
 
 
+_RANKED = {rank: p for p, rank in PATHWAY_RANK.items()}
+
+
 def _strictest(pathways: Iterable[Pathway]) -> Pathway | None:
     return max(pathways, key=PATHWAY_RANK.__getitem__, default=None)
 
@@ -770,12 +883,18 @@ def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
     conflicts: list[Conflict] = list(j.governing_conflicts)
     obligations: dict[str, ObligationOut] = {}
     headroom: list[Headroom] = []
+    readings: dict[str, ReadingOut] = {}
     open_rank = -1  # the strictest pathway an undetermined data item could still turn out to need
     known: list[Pathway] = []
     for fact in facts:
         over, reg = j.judge(fact)
         checks.extend(c for c in over.checks + reg.checks if j.all_checks or c.outcome != "not_fired")
         warnings.extend(fact.warnings)
+        warnings.extend(reg.notes)
+        for lid, r in reg.readings:
+            if r.id not in readings:
+                readings[r.id] = ReadingOut(id=r.id, list_id=lid, point=r.point, text=r.text)
+                warnings.append(f"reading {r.id} ({lid}): {r.text.en}")
         fired = over.fired + reg.fired
         k = _strictest(e.item.pathway for e in fired)
         unknown_rank = max(over.unknown_rank(), reg.unknown_rank())
@@ -863,6 +982,9 @@ def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
         scenario=flow.scenario,
         pathway=pathway,  # type: ignore[arg-type]
         lower_bound=_strictest(known) if undetermined else None,
+        upper_bound=_RANKED.get(max(open_rank, PATHWAY_RANK[strictest] if strictest else -1))
+        if undetermined
+        else None,
         items=items,
         obligations=sorted(
             obligations.values(), key=lambda o: (-PATHWAY_RANK.get(o.pathway, -1) if o.pathway else 1, o.id)
@@ -873,6 +995,7 @@ def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
         conflicts=conflicts,
         warnings=list(dict.fromkeys(warnings)),
         exemption=claim.out() if claim is not None else None,
+        readings=list(readings.values()),
     )
 
 
@@ -894,6 +1017,10 @@ def _counted_with(fact: Fact) -> str | None:
     """The key of the data item whose persons include this item's (`same_persons_as`), if any."""
     ref = fact.data.same_persons_as
     return None if ref is None else f"{fact.flow.id}/{ref}"
+
+
+def _unique_pairs(pairs: Iterable[tuple[str, Missing]]) -> list[tuple[str, Missing]]:
+    return list({(lid, m.field, m.why): (lid, m) for lid, m in pairs}.values())
 
 
 def _unique(missing: list[Missing]) -> list[Missing]:
@@ -993,7 +1120,11 @@ def _obligations_of(
             applies = (
                 ob.when == "any"
                 or (ob.when == "personal_information" and fact.data_class == DataClass.personal_information)
-                or (ob.when == "sensitive_personal_information" and fact.sensitivity == Sensitivity.sensitive)
+                or (
+                    ob.when == "sensitive_personal_information"
+                    and fact.data_class == DataClass.personal_information
+                    and fact.sensitivity != Sensitivity.non_sensitive  # open: the duty may apply
+                )
                 or (ob.when == "list_relied_on" and relied)
             )
             if applies:
@@ -1068,11 +1199,12 @@ def _handler_totals(j: _Judge) -> HandlerTotals:
     """The national ladder's handler-wide view: persons across flows it counts, by sensitivity."""
 
     def total(sens: Sensitivity) -> int | None:
-        on_axis = {f.key for f, _, _ in j.national_view if f.sensitivity == sens}
+        # data of open sensitivity (None) is counted on both axes
+        on_axis = {f.key for f, _, _ in j.national_view if f.sensitivity in (sens, None)}
         vals = [
             f.data.persons
             for f, _, _ in j.national_view
-            if f.sensitivity == sens and _counted_with(f) not in on_axis
+            if f.sensitivity in (sens, None) and _counted_with(f) not in on_axis
         ]
         return None if any(v is None for v in vals) else sum(vals)  # type: ignore[arg-type]
 

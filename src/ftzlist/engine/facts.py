@@ -1,15 +1,18 @@
 """The facts a decision reads, resolved once per declared data item.
 
-Sensitivity follows from the category (PIPL Art. 28 grounds in the taxonomy); a declaration may
-make data *more* sensitive than its category, never less (a `sensitive: false` on a category with a
-ground is overruled and warned about). Anonymised data is not personal information (PIPL Art. 73(4)).
+Sensitivity is `ftzlist.law.sensitivity.resolve_sensitivity`'s (the one rule, PIPL Art. 28): the
+category decides; a declaration may make data *more* sensitive, never less (a `sensitive: false` on
+a category with a ground is overruled and warned about), and it settles a parent category whose
+descendants differ (`location` beside `location.precise`). Left unsettled, the sensitivity stays
+open (None): a rule that depends on it is unknown, and the decision asks for it. Anonymised data is
+not personal information (PIPL Art. 73(4)).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ftzlist.law import Vocabulary
+from ftzlist.law import Vocabulary, resolve_sensitivity
 from ftzlist.schema.common import DataClass, Sensitivity
 from ftzlist.schema.declaration import DataItem, Declaration, Flow
 
@@ -49,8 +52,14 @@ def resolve(decl: Declaration, voc: Vocabulary) -> list[Fact]:
                         f"{key}: declared not sensitive, but category {d.category} is sensitive "
                         f"({ground}, PIPL Art. 28); treated as sensitive"
                     )
-                sensitive = bool(ground) or bool(d.sensitive)
-                sensitivity = Sensitivity.sensitive if sensitive else Sensitivity.non_sensitive
+                resolved = resolve_sensitivity(voc, d.category, {"declaration": d.sensitive})
+                sensitivity = resolved.value
+                if sensitivity is None:
+                    warnings.append(
+                        f"{key}: category {d.category} has sensitive sub-categories "
+                        f"({', '.join(resolved.open_because)}): whether this data is sensitive is open; "
+                        "declare a sub-category or `sensitive: true/false`"
+                    )
             facts.append(Fact(fi, di, flow, d, key, kind, sensitivity, ground, tuple(warnings)))
         start = len(facts) - len(flow.data)
         facts[start:] = _same_persons_warnings(facts[start:])

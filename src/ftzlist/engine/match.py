@@ -11,6 +11,7 @@ from typing import Any
 
 from ftzlist.engine.facts import Fact
 from ftzlist.law import Vocabulary
+from ftzlist.schema.common import DataClass
 from ftzlist.schema.declaration import Handler
 from ftzlist.schema.lists import Item
 
@@ -96,7 +97,12 @@ def match_item(item: Item, fact: Fact, handler: Handler, voc: Vocabulary) -> Mat
             return fail(f"category {d.category} is not under {', '.join(item.categories)}")
     if item.sensitivity is not None:
         m.facts["sensitivity"] = fact.sensitivity.value if fact.sensitivity else None
-        if fact.sensitivity != item.sensitivity:
+        if fact.data_class == DataClass.personal_information and fact.sensitivity is None:
+            m.state = None
+            m.missing.append(
+                (f"{fact.where}.sensitive", f"rule {item.id} depends on whether the data is sensitive")
+            )
+        elif fact.sensitivity != item.sensitivity:
             return fail(
                 f"data is {fact.sensitivity.value if fact.sensitivity else 'not PI'}, rule is about {item.sensitivity.value}"
             )

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ftzlist.engine.cases import least
-from ftzlist.engine.decide import Checks, _decided, _header, _Judge, _totals, no_cyclic_gc
+from ftzlist.engine.decide import Checks, Judges, _header, _Judge, _totals, no_cyclic_gc
 from ftzlist.law import Law
 from ftzlist.schema.common import Pathway
 from ftzlist.schema.decision import DecisionHeader, DecisionTotals, FlowDecision
@@ -41,13 +41,18 @@ class Assessment:
         if like is not None and like._j.decl.flows is not declaration.flows:
             raise ValueError("`like` must assess the same flows")
         with no_cyclic_gc():
-            self._j = _Judge(declaration, law, as_of, checks, like=like._j if like else None)
+            self._js = Judges(declaration, law, as_of, checks, like=like._j if like else None)
         self._pathways: dict[int, tuple[Pathway, Pathway | None]] = {}
         self._repeated = False
 
+    @property
+    def _j(self) -> _Judge:
+        """The judge of the facts given and the lists certainly in force."""
+        return self._js.main
+
     def header(self) -> DecisionHeader:
         """Engine, day, input hash and the lists consulted (`DecisionSet`'s leading fields)."""
-        return _header(self._j)
+        return _header(self._js)
 
     def __len__(self) -> int:
         return len(self._j.decl.flows)
@@ -57,7 +62,7 @@ class Assessment:
         if not 0 <= index < len(self):
             raise IndexError(f"no flow {index} in a declaration of {len(self)}")
         with no_cyclic_gc():
-            fd = _decided(self._j, index)
+            fd = self._js.flow(index)
         self._repeated = self._repeated or index in self._pathways
         self._pathways[index] = (fd.pathway, least(fd))
         return fd

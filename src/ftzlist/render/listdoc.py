@@ -535,13 +535,15 @@ def reading_document(lf: ListFile, law: Law, lang: Lang = "en", *, file: str | N
     for it in rules:
         if it.reading:
             readings.setdefault(it.reading, []).append(it)
-    if not readings:
+    if not readings and not lf.readings:
         d.out(d.w("no_readings"), "")
+    for r in lf.readings:  # the list's readings at the engine's choice points, named in decisions
+        d.out(f"- `{r.id}` ({r.point}): {d.t(r.text)}")
     for text, items in readings.items():  # one reading shared by several rules is said once
         ids = d.comma.join(f"`{it.id}`" for it in items)
         cites = d.semi.join(dict.fromkeys(it.citation.text(lang) for it in items))
         d.out(f"- {ids} ({cites}): {d.t(text)}")
-    if readings:
+    if readings or lf.readings:
         d.out("")
 
     # --- coverage ------------------------------------------------------------------------------------

@@ -80,6 +80,15 @@ class Missing(Out):
     kind: Literal["fact", "law"] = "fact"
 
 
+class ReadingOut(Out):
+    """A reading a list takes where the text is open, named because this decision relies on it."""
+
+    id: str
+    list_id: str
+    point: str
+    text: Text
+
+
 class Conflict(Out):
     rules: list[str]
     pathways: list[Pathway]
@@ -136,6 +145,10 @@ class FlowDecision(Out):
     scenario: str | None
     pathway: Pathway
     lower_bound: Pathway | None = Field(None, description="When undetermined: the least it needs anyway.")
+    upper_bound: Pathway | None = Field(
+        None,
+        description="When undetermined: the most it could turn out to need once the missing facts are known.",
+    )
     items: list[ItemDecision]
     obligations: list[ObligationOut]
     checks: list[Check]
@@ -144,6 +157,10 @@ class FlowDecision(Out):
     conflicts: list[Conflict]
     warnings: list[str]
     alternatives: list[str] = Field(default_factory=list, description="Lighter lawful paths via other lists.")
+    readings: list[ReadingOut] = Field(
+        default_factory=list,
+        description="Readings of open text this answer relies on (ids in the list files).",
+    )
     exemption: ExemptionClaim | None = Field(None, description="The claimed ground and its outcome.")
     national_reference: NationalReference | None = Field(
         None,

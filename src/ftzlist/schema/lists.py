@@ -456,6 +456,26 @@ class MissingPart(Strict):
     )
 
 
+ReadingPoint = Literal["first_day", "catalogue_scope", "zone_band_stricter"]
+"""Where the engine chooses between readings the text leaves open (issue 10 §5):
+- `first_day`: sources give two first days in force (`effective_from_dates`); between them the
+  stricter of "in force" and "not yet in force" is given;
+- `catalogue_scope`: whether the list's important-data catalogue binds handlers of the zone in
+  sectors the list does not cover;
+- `zone_band_stricter`: a band of the list that binds the handler asks more than the national
+  ladder would for the same data, and the list's band is applied."""
+
+
+class Reading(Strict):
+    """A reading the list takes where the text is open, named (by `id`) in every decision that relies
+    on it: in the flow's `readings` (JSON) and its notes (table)."""
+
+    id: Id
+    point: ReadingPoint
+    text: Text
+    status: Status = "V"
+
+
 class DatedSource(Strict):
     """A date one source gives (e.g. for the first day in force), with the source and its tag."""
 
@@ -566,6 +586,9 @@ class ListFile(Strict):
     procedures: list[Procedure] = Field(default_factory=list)
     catalogue: list[CatalogueEntry] = Field(default_factory=list)
     provisions: list[Provision] = Field(default_factory=list)
+    readings: list[Reading] = Field(
+        default_factory=list, description="Readings the engine names where it chooses (one per point)."
+    )
 
     @field_validator("legal_basis")
     @classmethod
@@ -603,11 +626,26 @@ class ListFile(Strict):
                     "scope.sectors is all (every sector bound whole) but sector entries narrow it: "
                     + ", ".join(narrowed)
                 )
-        ids = Counter([i.id for i in self.items] + [e.id for e in self.exemptions])
+        points = Counter(r.point for r in self.readings)
+        twice = sorted(p for p, n in points.items() if n > 1)
+        if twice:
+            raise ValueError(f"more than one reading for: {', '.join(twice)}")
+        if self.effective_from_dates and "first_day" not in points:
+            raise ValueError(
+                "effective_from_dates gives disputed first days: add a reading with `point: first_day` saying "
+                "which answer is given between them"
+            )
+        ids = Counter(
+            [i.id for i in self.items] + [e.id for e in self.exemptions] + [r.id for r in self.readings]
+        )
         dupes = sorted(i for i, n in ids.items() if n > 1)
         if dupes:
             raise ValueError(f"duplicate item ids: {', '.join(dupes)}")
         return self
+
+    def reading_on(self, point: str) -> Reading | None:
+        """The list's reading at a choice point (`ReadingPoint`), if it states one."""
+        return next((r for r in self.readings if r.point == point), None)
 
     def in_force(self, day: dt.date) -> bool:
         """Certainly in force on `day` (from the latest first day any source gives)."""
