@@ -778,6 +778,11 @@ class Judges:
             )
         return self._alt[key]
 
+    def judges_of(self, index: int) -> list[_Judge]:
+        """The judges flow `index` is decided by: `main` and the alternatives it needs."""
+        bindings = [False, True] if self.deciding[index] else [False]
+        return [self.judge(b, d) for b in bindings for d in ([False, True] if self.dated else [False])]
+
     def used(self) -> list[str]:
         """Ids of every list a decision may consult (the alternatives' lists included)."""
         judges = [self.main]

@@ -100,5 +100,11 @@ class Assessment:
     def governed_by(self, index: int) -> set[str]:
         """Ids of the zone lists that govern some data item of flow `index` (by sector, enterprise
         type and scenario, before exemptions): a flow none of whose data a list governs is never
-        decided by that list."""
-        return {lf.id for f in self._j.by_flow[index] if (lf := self._j.regime[f.key]) is not None}
+        decided by that list. Lists that govern only under an alternative the flow needs (a list
+        whose binding turns on a missing fact, a disputed first day) are included."""
+        return {
+            lf.id
+            for j in self._js.judges_of(index)
+            for f in j.by_flow[index]
+            if (lf := j.regime[f.key]) is not None
+        }
