@@ -58,6 +58,7 @@ class Claim:
     contradictions: list[Contradiction] = field(default_factory=list)
     missing: list[Missing] = field(default_factory=list)
     offered_by: list[str] = field(default_factory=list)
+    asserted: list[tuple[GroundCondition, str, str]] = field(default_factory=list)
 
     @property
     def available(self) -> bool:
@@ -120,7 +121,22 @@ class Claim:
                 f"{head} yet: {fields} not stated; the flow is undetermined, at least what it needs "
                 f"without the ground, until the fact is stated"
             ]
-        return []
+        return self.granted_notes()
+
+    def granted_notes(self) -> list[str]:
+        """What a granted claim rests on beyond the facts stated: the ground's reading (what the
+        claim is taken to assert, for which the declaration has no field) and each condition met
+        only by that assertion or by a fact read from another (issue 10 §5: no reading taken
+        silently). Empty unless the claim is granted."""
+        ex = self.exemption
+        if ex is None or self.state is not True:
+            return []
+        head = f"exemption {self.ground} ({ex.citation.text('en')}) granted on the claim"
+        notes = [f"{head}: reading taken in {ex.id}: {ex.reading}" if ex.reading else f"{head}"]
+        for cond, where, how in self.asserted:
+            why = f" ({cond.reading})" if cond.reading else ""
+            notes.append(f"{head}: condition {cond.id} ({cond.text.en}): {where} {how}{why}")
+        return notes
 
 
 def judge_claim(
@@ -167,6 +183,7 @@ def _test(
 
     def needs(where: str, fact: str) -> None:
         if cond.if_unstated == "asserted_by_claim":
+            claim.asserted.append((cond, where, f"not stated: the {fact} is taken from the claim"))
             return
         claim.missing.append(
             Missing(
@@ -201,5 +218,8 @@ def _test(
             if d.subject is None:
                 if not (cond.subject_implied_by and voc.covers(cond.subject_implied_by, d.category)):
                     needs(f"{f.where}.subject", "subject type")
+                else:
+                    how = f"not stated: read from the category {d.category}"
+                    claim.asserted.append((cond, f"{f.where}.subject", how))
             elif d.subject not in cond.subjects:
                 contradicted(f"{f.where}.subject", "subject type", d.subject)
