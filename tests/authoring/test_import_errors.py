@@ -415,3 +415,40 @@ def test_a_base_without_a_ciio_rule_gets_one(tmp_path: Path, law) -> None:
     })  # fmt: skip
     flow = decide(decl, with_list(law, lf, sha), dt.date(2026, 6, 1)).flows[0]
     assert flow.pathway.value == "security_assessment"
+
+
+@pytest.mark.parametrize("period", ["近1年内", "过去12个月内累计", "近3年内累计"])
+def test_a_counting_period_in_the_description_is_not_dropped(tmp_path: Path, period: str) -> None:
+    """A description saying "近1年内…1万人以上" counts over the last twelve months; the list counts since 1 January (CBDF
+    Arts. 7-9), which counts fewer persons: read without the period the band would be lighter, so the
+    row is not encoded and the flows it could affect stay undetermined."""
+    rows = good_rows()
+    rows[2][6], rows[2][7] = f"{period}向境外提供1万人以上患者的个人信息", ""
+    out = tmp_path / "out.yaml"
+    r = run_import(xlsx(tmp_path / "t.xlsx", rows), out, "--measures-set-no-pathway")
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.output.split())
+    assert "row 4, column G" in said and "counts the persons over a period" in said
+    lf = load_list_file(out)[0]
+    assert not [i for i in lf.items if i.persons and i.persons.min == 10_000]
+    assert any("counting period in the description" in m.description for m in lf.coverage.missing)
+
+
+def test_a_second_import_adds_to_the_registry_it_wrote(tmp_path: Path) -> None:
+    """The instruments.yaml the first import wrote takes the second list's entry (it used to stop on
+    its own layout with an internal error)."""
+    table = xlsx(tmp_path / "t.xlsx", good_rows())
+    first = run_import(table, tmp_path / "a.yaml", "--measures-set-no-pathway")
+    assert first.exit_code == 0, first.output
+    second = cli(
+        "lists", "import", str(table), "--id", "otherland-ftz-2026", "--zone", "fujian-ftz",
+        "--issued", "2026-01-01", "--effective", "2026-01-01", "--out", str(tmp_path / "b.yaml"),
+        "--measures-set-no-pathway",
+    )  # fmt: skip
+    assert second.exit_code == 0, second.output
+    registry = yaml.safe_load((tmp_path / "instruments.yaml").read_text(encoding="utf-8"))
+    assert [i["id"] for i in registry["instruments"]] == [
+        "imported.testland-ftz-2026",
+        "imported.otherland-ftz-2026",
+    ]
+    assert cli("lists", "validate", str(tmp_path / "b.yaml")).exit_code == 0

@@ -239,6 +239,13 @@ def test_descriptions() -> None:
     assert find_volumes("百货商店会员信息") == find_volumes("会员信息")  # 百 alone is no quantity
     with pytest.raises(VolumeError):
         find_volumes("约10万人以上的患者数据")
+    # a period the persons are counted over is kept apart from ages and other things counted
+    f = find_volumes("近1年内向境外提供1万人以上患者的个人信息")
+    assert (f.volumes, f.periods) == ([Volume(Band(min=10_000))], ["近1年"])
+    assert find_volumes("过去12个月内累计1万人以上").periods == ["12个月"]
+    assert find_volumes("近3年内累计1万人以上").periods == ["近3年"]
+    assert find_volumes("不满十四周岁未成年人信息：不满100000人").periods == []
+    assert find_volumes("1万辆以上车辆").periods == []
 
 
 def test_windows() -> None:

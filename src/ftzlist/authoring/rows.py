@@ -472,6 +472,19 @@ class Interpreter:
             )
             return None
         volumes = stated or in_text
+        if found and found.periods and volumes and any(v.band is not None for v in volumes):
+            # "近1年内…1万人以上": persons counted over a period the list's counting window (since
+            # 1 January, CBDF Arts. 7-9) does not match; read without it the band could count fewer
+            self.r.add(
+                "uncertain",
+                row.where("features"),
+                f"the description counts the persons over a period ({'; '.join(found.periods)}) that the "
+                "list's counting window may not match; the row is not encoded",
+                features,
+                "a counting window the list states (当年累计, 自当年1月1日起累计) or none",
+            )
+            self._miss(row, sector, None if important else data_class, "counting period in the description")
+            return None
         if found and found.other_quantities and not volumes:
             self.r.add(
                 "note",

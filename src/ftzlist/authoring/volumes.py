@@ -54,6 +54,9 @@ class Found:
 
     volumes: list[Volume] = field(default_factory=list)
     other_quantities: list[str] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)
+    """Spans of time ("近1年", "3个月") among `other_quantities`: a period the persons may be counted
+    over, which a band read without it would count differently."""
 
 
 # --- normalising -------------------------------------------------------------------------------------
@@ -445,9 +448,14 @@ def find_volumes(text: str) -> Found:
         span = t[run[0].start : run[-1].start + len(run[-1].text)]
         if any(x.kind == "other_unit" for x in run) and not any(x.kind == "person" for x in run):
             found.other_quantities.append(span)
+            if any(x.kind == "other_unit" and x.text in _PERIOD_UNITS for x in run):
+                found.periods.append(span)
             continue
         found.volumes.extend(parse_volume(span))
     return found
+
+
+_PERIOD_UNITS = frozenset({"年", "月", "日", "天"})
 
 
 def _is_quantity(run: list[_Tok]) -> bool:

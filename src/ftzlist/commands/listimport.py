@@ -4,6 +4,7 @@ official layout for review beside the original. Registered on the `lists` sub-ap
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -221,10 +222,13 @@ def _register(entry, registry: Path) -> str:
         return f"{registry} (already registers {entry.id})"
     text = registry.read_text(encoding="utf-8").rstrip("\n") + "\n"
     added = yaml.safe_dump([dump], allow_unicode=True, sort_keys=False)
-    text += "".join(f"  {line}\n" for line in added.splitlines())
+    # the entries' indent as the file has it (our own registry writes them at column 0)
+    indent = re.search(r"^( *)- ", text, re.MULTILINE)
+    pad = indent.group(1) if indent else "  "
+    text += "".join(f"{pad}{line}\n" for line in added.splitlines())
     try:
         ok = any(i.id == entry.id for i in InstrumentsFile.model_validate(yaml.safe_load(text)).instruments)
-    except (ValueError, TypeError, AttributeError):  # its shape is not one we can append to
+    except (ValueError, TypeError, AttributeError, yaml.YAMLError):  # not a shape we can append to
         ok = False
     if not ok:
         raise InputError(
