@@ -27,6 +27,7 @@ from ftzlist.engine.exemptions import Claim, judge_claim
 from ftzlist.engine.facts import Fact, resolve
 from ftzlist.engine.match import Match, Signature, match_item, signature
 from ftzlist.law import Law
+from ftzlist.law.reasons import message
 from ftzlist.law.scope import (
     binds_place,
     binds_sector,
@@ -48,6 +49,7 @@ from ftzlist.schema.decision import (
     Headroom,
     ItemDecision,
     ListRef,
+    Message,
     Missing,
     ObligationOut,
     ReadingOut,
@@ -453,7 +455,7 @@ class _Judge:
         return ev
 
     # --- one fact ---------------------------------------------------------------------------------
-    def check(self, ev: Eval, fact: Fact, outcome: str | None = None, reason: str | None = None) -> Check:
+    def check(self, ev: Eval, fact: Fact, outcome: str | None = None, reason: Message | None = None) -> Check:
         facts = dict(ev.match.facts)
         if ev.persons is not None:
             lo, hi = ev.persons
@@ -467,13 +469,13 @@ class _Judge:
             )
         if reason is None:
             if ev.lifted:
-                reason = f"lifted by clearance ({', '.join(ev.item.lifted_by)})"
+                reason = message("check.lifted", clearances=list(ev.item.lifted_by))
             elif ev.state is False and ev.match.state is not False:
-                reason = f"persons outside band {ev.item.persons}"
+                reason = message("check.persons_outside", band=str(ev.item.persons))
             elif ev.state is None and ev.match.state is not None:
-                reason = f"persons unknown or straddling band {ev.item.persons}"
+                reason = message("check.persons_open", band=str(ev.item.persons))
             else:
-                reason = ev.match.reason or ("conditions hold" if ev.state else "")
+                reason = ev.match.reason or (message("cond.hold") if ev.state else None)
         return Check(
             list_id=ev.lf.id,
             rule_id=ev.item.id,
@@ -484,7 +486,8 @@ class _Judge:
             citation=ev.item.citation,
             status=ev.item.status,
             facts=facts,
-            reason=reason,
+            reason=reason.text.en if reason is not None and reason.text is not None else "",
+            message=reason,
         )
 
     def items_at(self, lf: ListFile, level: str) -> list[Item]:
@@ -528,7 +531,7 @@ class _Judge:
                 if self.all_checks:
                     owner = next(x.id for x in items if x.exclusive and self.state(lf, x, fact))
                     out.checks.append(
-                        self.check(ev, fact, "not_fired", f"the data is judged by {owner} alone")
+                        self.check(ev, fact, "not_fired", message("check.claimed_by", owner=owner))
                     )
                 continue
             if it.catch_all:
@@ -536,7 +539,7 @@ class _Judge:
                 if hit is True:
                     if self.all_checks:
                         out.checks.append(
-                            self.check(ev, fact, "not_fired", "a specific item of the list catches this data")
+                            self.check(ev, fact, "not_fired", message("check.specific_catches"))
                         )
                     continue
                 if hit is None and ev.state is not False:
@@ -558,9 +561,9 @@ class _Judge:
             elif ev.state is None:
                 out.unknown.append(ev)
 
-    def _specific_missing(self, lf: ListFile, item: Item, fact: Fact) -> list[tuple[str, str]]:
+    def _specific_missing(self, lf: ListFile, item: Item, fact: Fact) -> list[tuple[str, Message]]:
         """Why it is unknown whether a specific band catches the data (for a catch-all's answer)."""
-        out: list[tuple[str, str]] = []
+        out: list[tuple[str, Message]] = []
         for it in lf.items:
             if (
                 it is not item
@@ -583,7 +586,8 @@ class _Judge:
         exclusive = [e for e in over.fired if e.item.exclusive]
         if exclusive:  # e.g. national core data: the data leaves every list and ladder
             reg.regime = self.national.id
-            owners = ", ".join(dict.fromkeys(e.item.id for e in exclusive))
+            owners = list(dict.fromkeys(e.item.id for e in exclusive))
+            why = message("check.exclusive", owners=owners)
             reg.checks.append(
                 Check(
                     list_id=self.national.id,
@@ -594,7 +598,8 @@ class _Judge:
                     data_item=fact.key,
                     citation=exclusive[0].item.citation,
                     facts={"exclusive": [e.item.id for e in exclusive]},
-                    reason=f"judged by {owners} alone: exemptions, zone lists and the national ladder do not apply",
+                    reason=why.text.en,  # type: ignore[union-attr]
+                    message=why,
                 )
             )
             return over, reg
@@ -643,7 +648,7 @@ class _Judge:
             reg.regime = lf.id
             self.layer(lf, "zone", fact, reg)
             if not reg.fired and not reg.unknown and lf.off_list is not None:
-                ev = Eval(lf, lf.off_list, Match(True, reason="no item of the list catches this data"), True)
+                ev = Eval(lf, lf.off_list, Match(True, reason=message("check.off_list")), True)
                 reg.fired.append(ev)
                 reg.checks.append(self.check(ev, fact))
             self._coverage(lf, fact, reg)
@@ -691,15 +696,24 @@ class _Judge:
             out.pseudo_unknown.append(
                 (
                     PATHWAY_RANK[Pathway.security_assessment],
-                    Missing(
-                        field=f"list {lf.id}: {part.id}", why=f"not encoded: {part.description}", kind="law"
+                    _missing(
+                        f"list {lf.id}: {part.id}",
+                        message(
+                            "missing.not_encoded", list=lf.id, part=part.id, description=part.description
+                        ),
+                        kind="law",
                     ),
                 )
             )
 
 
-def _unknown_because(missing: list[tuple[str, str]], m: Match) -> Match:
-    return Match(None, dict(m.facts), missing, "unknown whether a specific item catches this data")
+def _unknown_because(missing: list[tuple[str, Message]], m: Match) -> Match:
+    return Match(None, dict(m.facts), missing, message("check.specific_unknown"))
+
+
+def _missing(field: str, why: Message, kind: str = "fact") -> Missing:
+    """A Missing entry from a message: `why` in English beside the message (JSON keeps both)."""
+    return Missing(field=field, why=why.text.en if why.text else why.code, kind=kind, message=why)  # type: ignore[arg-type]
 
 
 def _exemption_item(ex: Exemption) -> Item:
@@ -905,24 +919,24 @@ def _flow_decision(j: _Judge, index: int, facts: list[Fact]) -> FlowDecision:
         unknown_rank = max(over.unknown_rank(), reg.unknown_rank())
         if k is None and unknown_rank < 0:  # no rule decides this data: never a silent answer
             unknown_rank = PATHWAY_RANK[Pathway.security_assessment]
-            why = f"no rule of {reg.regime} decides data of category {fact.data.category}"
-            if fact.data_class == DataClass.important_data:
-                why += (
-                    " (the taxonomy classes it as important data; outside a list that catalogues it, it is"
-                    " important data only once notified or published: set important_data: true if it was)"
-                )
-            missing.append(Missing(field=f"{fact.where}.important_data", why=why))
+            code = (
+                "missing.no_rule_important"
+                if fact.data_class == DataClass.important_data
+                else "missing.no_rule"
+            )
+            why = message(code, regime=reg.regime, category=fact.data.category)
+            missing.append(_missing(f"{fact.where}.important_data", why))
         fact_undetermined = k is None or unknown_rank > PATHWAY_RANK[k]
         if fact_undetermined:
             open_rank = max(open_rank, unknown_rank if k is None else max(unknown_rank, PATHWAY_RANK[k]))
             for ev in over.unknown + reg.unknown:
                 if k is None or ev.rank > PATHWAY_RANK[k]:
-                    missing.extend(Missing(field=f, why=w) for f, w in ev.match.missing)
+                    missing.extend(_missing(f, w) for f, w in ev.match.missing)
                     if not ev.match.missing:
                         missing.append(
-                            Missing(
-                                field=f"{fact.where}.persons",
-                                why=f"rule {ev.item.id}: persons {ev.item.persons}",
+                            _missing(
+                                f"{fact.where}.persons",
+                                message("missing.persons", rule=ev.item.id, band=str(ev.item.persons)),
                             )
                         )
             missing.extend(
@@ -1170,19 +1184,23 @@ def _headroom_of(j: _Judge, fact: Fact, reg: Outcome) -> list[Headroom]:
             (it for it in members if it.persons and it.persons.min > lo), key=lambda it: it.persons.min
         )  # type: ignore[union-attr]
         nxt = next((it for it in above if PATHWAY_RANK[it.pathway] > PATHWAY_RANK[current]), None)
-        subject = (
-            j.voc.subject_types[fact.data.subject].name.en
-            if fact.data.subject in j.voc.subject_types
-            else "persons"
-        )
+        st = j.voc.subject_types.get(fact.data.subject) if fact.data.subject else None
+        subject = {"zh": st.name.zh, "en": st.name.en} if st is not None else "persons"
+        axis = _axis(on_axis[0])
         if nxt is None:
-            label = f"{lo:,} {subject}: no higher threshold in {group}"
             threshold = remaining = None
+            said = message("headroom.top", axis=axis, persons=lo, subject=subject, group=group)
         else:
             threshold = nxt.persons.min  # type: ignore[union-attr]
             remaining = threshold - lo
-            label = (
-                f"{lo:,} of {threshold:,} {subject}: {remaining:,} left before {PATHWAY_LABEL[nxt.pathway]}"
+            said = message(
+                "headroom.left",
+                axis=axis,
+                persons=lo,
+                threshold=threshold,
+                subject=subject,
+                remaining=remaining,
+                pathway=nxt.pathway.value,
             )
         out.append(
             Headroom(
@@ -1194,10 +1212,22 @@ def _headroom_of(j: _Judge, fact: Fact, reg: Outcome) -> list[Headroom]:
                 next_threshold=threshold,
                 next_pathway=nxt.pathway if nxt else None,
                 remaining=remaining,
-                label=label,
+                label=said.text.en,  # type: ignore[union-attr]
+                axis=axis,
+                message=said,
             )
         )
     return out
+
+
+def _axis(item: Item) -> str:
+    """Which threshold a band measures: the sensitivity whose persons it counts (both pooled:
+    personal_information), else its data class."""
+    if item.pooling is not None and len(set(item.pooling.sensitivity)) > 1:
+        return DataClass.personal_information.value
+    if item.sensitivity is not None:
+        return item.sensitivity.value
+    return (item.data_class or DataClass.other).value
 
 
 def _handler_totals(j: _Judge) -> HandlerTotals:

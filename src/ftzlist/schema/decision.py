@@ -19,9 +19,10 @@ class Out(BaseModel):
 class Message(Out):
     """A reason, missing fact, warning, note or headroom line: a code and its parameters.
 
-    The engine fills `code` and `params`; the text is made at the edge by `ftzlist.render.reasons`
-    (one catalogue of Chinese and English templates), which also fills `text` for JSON output.
-    Codes are stable within an interface version (docs/json-output.md lists them)."""
+    The engine fills `code` and `params` through `ftzlist.law.reasons.message`, which also fills
+    `text` (Chinese and English) from one catalogue (`ftzlist/law/reasons.yaml`); an edge says it in
+    its language with `ftzlist.law.reasons.say`. Codes are stable within an interface version
+    (docs/json-output.md lists them)."""
 
     code: str
     params: dict[str, Any] = Field(default_factory=dict)
@@ -40,7 +41,8 @@ class Check(Out):
     citation: Citation
     status: Status = "V"
     facts: dict[str, Any] = Field(default_factory=dict)
-    reason: str
+    reason: str = Field(description="The reason in English (= message.text.en when there is a message).")
+    message: Message | None = Field(None, description="The reason as a code, its parameters and zh/en text.")
 
 
 class ObligationOut(Out):
@@ -65,7 +67,13 @@ class Headroom(Out):
     next_threshold: int | None
     next_pathway: Pathway | None
     remaining: int | None
-    label: str
+    label: str = Field(description="The line in English (= message.text.en when there is a message).")
+    axis: str | None = Field(
+        None,
+        description="Which threshold: the person axis of the band group (sensitive, non_sensitive, "
+        "personal_information) or the data class it measures (important_data, ...).",
+    )
+    message: Message | None = None
 
 
 class Missing(Out):
@@ -76,8 +84,9 @@ class Missing(Out):
     can settle."""
 
     field: str
-    why: str
+    why: str = Field(description="Why, in English (= message.text.en when there is a message).")
     kind: Literal["fact", "law"] = "fact"
+    message: Message | None = Field(None, description="`why` as a code, its parameters and zh/en text.")
 
 
 class ReadingOut(Out):
