@@ -68,6 +68,9 @@ def _merge(files: list[tuple[str, VocabularyFile]]) -> Vocabulary:
             problems.append(f"category {cat.id}: parent {parent} is not defined")
         if cat.sensitive_ground and cat.sensitive_ground not in voc.sensitive_grounds:
             problems.append(f"category {cat.id}: unknown sensitive ground {cat.sensitive_ground}")
+    for st in voc.subject_types.values():
+        if st.may_fall_under and st.may_fall_under not in voc.sensitive_grounds:
+            problems.append(f"subject type {st.id}: unknown sensitive ground {st.may_fall_under}")
     for sc in voc.scenarios.values():
         if sc.sector not in voc.sectors:
             problems.append(f"scenario {sc.id}: unknown sector {sc.sector}")

@@ -54,7 +54,15 @@ def resolve(decl: Declaration, voc: Vocabulary) -> list[Fact]:
                     )
                 resolved = resolve_sensitivity(voc, d.category, {"declaration": d.sensitive})
                 sensitivity = resolved.value
-                if sensitivity is None:
+                subject_ground = _subject_ground(voc, d)
+                if subject_ground and d.sensitive is None and sensitivity == Sensitivity.non_sensitive:
+                    sensitivity = None  # the persons, not the category, may make it sensitive
+                    warnings.append(
+                        f"{key}: subject {d.subject}: some of these persons may fall under "
+                        f"{subject_ground} (PIPL Art. 28), so whether this data is sensitive is open; "
+                        "declare `sensitive: true/false` (or a sub-category that settles it)"
+                    )
+                elif sensitivity is None:
                     warnings.append(
                         f"{key}: category {d.category} has sensitive sub-categories "
                         f"({', '.join(resolved.open_because)}): whether this data is sensitive is open; "
@@ -64,6 +72,13 @@ def resolve(decl: Declaration, voc: Vocabulary) -> list[Fact]:
         start = len(facts) - len(flow.data)
         facts[start:] = _same_persons_warnings(facts[start:])
     return facts
+
+
+def _subject_ground(voc: Vocabulary, d: DataItem) -> str | None:
+    """The sensitive ground some persons of the item's subject type may fall under (vocabulary
+    `subject_types[].may_fall_under`), or None."""
+    st = voc.subject_types.get(d.subject) if d.subject else None
+    return st.may_fall_under if st is not None else None
 
 
 def _same_persons_warnings(flow_facts: list[Fact]) -> list[Fact]:

@@ -37,10 +37,15 @@ class Category(Strict):
 
 
 class SubjectType(Strict):
-    """Whose personal information it is (trial subject, patient, consumer member, ...)."""
+    """Whose personal information it is (trial subject, patient, consumer member, ...).
+
+    `may_fall_under`: a sensitive ground (PIPL Art. 28) some persons of this type fall under by who
+    they are, whatever the category (minors: those under 14). Data about them is then sensitive
+    only if the category or the declaration says so, and open otherwise (not non-sensitive)."""
 
     id: Id
     name: Text
+    may_fall_under: Id | None = None
     note: str | None = None
 
 
