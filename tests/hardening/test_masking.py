@@ -151,3 +151,11 @@ def test_shown_never_raises_and_never_prints_controls(text):
     out = shown(text)
     assert len(out) <= 60
     assert not any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in out)
+
+
+def test_message_keeps_text_encoding_names_and_still_masks_digit_runs() -> None:
+    """`--encoding gb18030` in an error is advice the user must be able to follow; a digit run
+    beside it is still masked."""
+    out = message("not utf-8 text; pass --encoding gb18030 (or GB2312); phone 13800138000")
+    assert "--encoding gb18030" in out and "GB2312" in out
+    assert "13800138000" not in out

@@ -94,6 +94,7 @@ _KEPT = re.compile(
     r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"`<>]+"  # a URL, its password already removed
     r"|(?<![\w\-])[A-Z][A-Z0-9]{1,5}-(?:19|20)[0-9]{2}-[0-9]{4,6}(?![\w\-])"  # a register key FJ-2026-0001
     r"|(?<=\bline )[0-9]+|(?<=\brow )[0-9]+|(?<=\brows )[0-9]+"  # where in a file: line 1234567
+    r"|(?<![\w\-])(?:gb18030|gb2312)(?![\w\-])"  # a text encoding's name: --encoding gb18030
     r"|(?:(?<=\bcell )|(?<=!))\$?[A-Z]{1,3}\$?[0-9]{1,7}(?![\w])"  # a cell: C200000, flows!A1048576
     r"|[^\s'\"`()\[\]<>,;@]*\.(?:csv|tsv|txt|ya?ml|json|jsonl|ndjson|xlsx|xlsm|xls|docx|pdf|html|md|"
     r"parquet|gz|zst|sqlite3?|db|png)(?![A-Za-z0-9])(?::[0-9]+){0,2}",  # with its line (and column)
