@@ -110,6 +110,14 @@ SAMPLES = {
     "remaining": 500,
     "pathway": "security_assessment",
     "group": "pi",
+    "ground": "hr_management",
+    "fields": ["flows[0].data[0].subject"],
+    "breaches": [
+        {
+            "zh": "条件 x 与 flows[0].scenario = hr 不符",
+            "en": "condition x is contradicted by flows[0].scenario = hr",
+        }
+    ],
 }
 
 ENGLISH_SENTENCE = re.compile(r"[A-Za-z]{2,}(?:[ ,;:]+[A-Za-z]{2,}){2,}")

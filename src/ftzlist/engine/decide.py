@@ -621,6 +621,7 @@ class _Judge:
                     else Citation(instrument=self.national.title.en, ref="exemption grounds"),
                     facts={"flow.exemption": claim.ground, "covers": ex.covers if ex else None},
                     reason=claim.reason(),
+                    message=claim.message(),
                 )
             )
         if exempt_state is True:

@@ -21,8 +21,9 @@ from typing import Any
 
 from ftzlist.engine.facts import Fact
 from ftzlist.law import Vocabulary
+from ftzlist.law.reasons import message
 from ftzlist.schema.common import DataClass
-from ftzlist.schema.decision import ConditionBreach, ExemptionClaim, Missing
+from ftzlist.schema.decision import ConditionBreach, ExemptionClaim, Message, Missing
 from ftzlist.schema.declaration import Flow, Handler
 from ftzlist.schema.lists import Exemption, GroundCondition, ListFile
 
@@ -42,6 +43,12 @@ class Contradiction:
             f"condition {c.id} ({c.text.en}; {c.citation.text('en')}) is contradicted by "
             f"{self.where} = {self.value}"
         )
+
+    def said(self) -> dict[str, str]:
+        """The sentence in both languages, `{"zh": ..., "en": ...}` (a message parameter)."""
+        c = self.condition
+        zh = f"条件 {c.id}({c.text.zh};{c.citation.text('zh')})与 {self.where} = {self.value} 不符"
+        return {"zh": zh, "en": self.sentence()}
 
 
 @dataclass
@@ -65,14 +72,18 @@ class Claim:
         return self.exemption is not None
 
     def reason(self) -> str:
-        """One line for the check's `reason`."""
+        """One line for the check's `reason` (English; `message()` has both languages)."""
+        return self.message().text.en  # type: ignore[union-attr]
+
+    def message(self) -> Message:
+        """The check's reason as a code and its parameters (law/reasons.yaml)."""
         if self.exemption is None:
-            return f"no exemption '{self.ground}' in {self.list_id}"
+            return message("exemption.unavailable", ground=self.ground, list=self.list_id)
         if self.contradictions:
-            return "; ".join(c.sentence() for c in self.contradictions)
+            return message("exemption.contradicted", breaches=[c.said() for c in self.contradictions])
         if self.missing:
-            return "; ".join(f"{m.field} not stated" for m in self.missing)
-        return "conditions hold"
+            return message("exemption.not_stated", fields=[m.field for m in self.missing])
+        return message("cond.hold")
 
     def out(self) -> ExemptionClaim:
         """The claim as the decision reports it (JSON `flows[].exemption`)."""

@@ -70,7 +70,8 @@ class _Sayer(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if isinstance(value, list | tuple):
-            sep = "; " if format_spec == "needs" else _JOIN[self.lang]
+            sentences = format_spec == "needs" or any(isinstance(v, dict) for v in value)
+            sep = "; " if sentences else _JOIN[self.lang]
             return sep.join(self.one(v, format_spec) for v in value)
         if isinstance(value, dict) and not set(value) >= {"zh", "en"}:
             return _JOIN[self.lang].join(f"{k} {self.one(v, format_spec)}" for k, v in value.items())

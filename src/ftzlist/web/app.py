@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from ftzlist import __version__
 from ftzlist.errors import InputError
+from ftzlist.law.reasons import said
 from ftzlist.render.labels import OUTCOMES, PATHWAYS
 from ftzlist.web import agency_api, agency_pages, api, pages
 from ftzlist.web.countruns import CountRuns
@@ -124,6 +125,7 @@ def create_app(settings: WebSettings, *, clock: Callable[[], dt.datetime] | None
     templates.env.globals["pathway_class"] = lambda p: "pw-" + str(p).replace("_", "-")
     templates.env.globals["pathway_names"] = PATHWAYS
     templates.env.globals["outcome_names"] = OUTCOMES
+    templates.env.globals["said"] = said  # an engine sentence in the page's language (law/reasons.yaml)
     app.state.templates = templates
 
     app.include_router(api.router)
