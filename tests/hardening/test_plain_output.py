@@ -135,3 +135,92 @@ def test_vocab_never_cuts(monkeypatch, law, width):
     terminal(monkeypatch, width)
     out = plain(run_main("vocab", "categories").out)
     assert not whole([c.name.en for c in law.vocabulary.categories.values()], out)
+
+
+def _register_with_deadlines(monkeypatch, tmp_path) -> list[str]:
+    """A register with an overdue post-export report and a list filing's next step; the values
+    `due` must show whole (issue 13 §6)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("FTZLIST_DB", raising=False)
+    monkeypatch.setenv("FTZLIST_ACTOR", "lead@example.com")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    steps = [
+        (
+            "filings",
+            "add",
+            "acme-very-long-handler-name-ltd",
+            "pharmacovigilance-flow",
+            "fj.list_filing",
+            "--on",
+            "2026-02-10",
+            "--recipient",
+            "Acme AG",
+            "--country",
+            "CH",
+        ),
+        ("filings", "add", "ship", "crew", "sh.post-export-report", "--on", "2026-01-05"),
+        ("filings", "record-export", "ship", "crew", "2026-02-06", "--persons", "10"),
+    ]
+    for args in steps:
+        assert run_main(*args).code == 0
+    doc = json.loads(run_main("due", "--as-of", "2026-03-10", "-f", "json").out)
+    assert doc["items"], "the register owes something"
+    return [v for i in doc["items"] for v in (i["title"], i["citation"], i["proceeding"], i["flow"])]
+
+
+@pytest.mark.parametrize("width", [None, 80])
+def test_due_keeps_every_value_whole(monkeypatch, tmp_path, width):
+    values = _register_with_deadlines(monkeypatch, tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    if width:
+        terminal(monkeypatch, width)
+    out = plain(run_main("due", "--as-of", "2026-03-10").out)
+    assert not whole(values, out), out
+    assert str(tmp_path / "data") in out  # the register named whole, not cut by a box
+    if width is None:
+        assert "┃" not in out and "╭" not in out and "\x1b[" not in out
+
+
+def test_due_on_a_wide_terminal_is_a_table(monkeypatch, tmp_path):
+    values = _register_with_deadlines(monkeypatch, tmp_path)
+    terminal(monkeypatch, 400)
+    out = plain(run_main("due", "--as-of", "2026-03-10").out)
+    assert "┃" in out and not whole(values, out)
+
+
+CHANGE = """\
+scenario: pharma.pharmacovigilance
+purpose: pharmacovigilance reporting
+method: SFTP
+recipient: {name: Acme AG, country: CH}
+storage_place: Basel
+items:
+  - {id: case_contact, category: pi.contact, persons: 40000}
+persons: 40000
+"""
+
+
+def test_filings_screens_keep_every_value_whole_off_a_terminal(monkeypatch, tmp_path):
+    """`filings change` (why a change is material), `filings show`, `filings audit` and `calendar
+    years` in a pipe: records, not a table folding 'fujian-ftz-20/25' or an e-mail address."""
+    _register_with_deadlines(monkeypatch, tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("FTZLIST_ACTOR", "a-long-actor-name@compliance.example.com")
+    filed, bigger = tmp_path / "filed.yaml", tmp_path / "bigger.yaml"
+    filed.write_text(CHANGE, encoding="utf-8")
+    bigger.write_text(CHANGE.replace("40000", "90000"), encoding="utf-8")
+    assert run_main("filings", "record", "FJ-2026-0001", "area_notice", "2026-02-13").code == 0
+    assert run_main("filings", "record-filing", "FJ-2026-0001", "2026-02-24", str(filed)).code == 0
+    out = run_main("filings", "change", "FJ-2026-0001", "2026-06-01", str(bigger), "--dry-run").out
+    assert (
+        "fujian-ftz-2025" in out
+        and "security_assessment" in out
+        and "standard_contract_or_certification" in out
+    )
+    assert "┃" not in out and "  why: " in out
+    show = run_main("filings", "show", "FJ-2026-0001", "--as-of", "2026-03-10").out
+    assert "files it with the provincial authorities and reports back to the handler" in show
+    audit = run_main("filings", "audit", "--limit", "3").out
+    assert "a-long-actor-name@compliance.example.com" in audit and "┃" not in audit
+    years = run_main("calendar", "years").out
+    assert "┃" not in years and "- year: " in years

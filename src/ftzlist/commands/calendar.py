@@ -124,7 +124,7 @@ def years(
     calendars: CalendarsOption = None,
 ) -> None:
     """The calendar years loaded, with their notices and files."""
-    from rich.table import Table
+    from ftzlist.render.output import table
 
     cal = working_calendar(calendars)
     if fmt == "json":
@@ -144,21 +144,26 @@ def years(
             )
         _echo_json({"years": rows})
         return
-    t = Table(title="official calendar years")
-    for col in ("year", "notice", "number", "issued", "days off", "in-lieu working weekends", "file"):
-        t.add_column(col, overflow="fold")
+    rows = []
     for y in sorted(cal.years):
         c = cal.years[y]
         off = sum(len(h.days()) for h in c.holidays)
         origin = cal.origins.get(y)
-        t.add_row(
-            str(y),
-            c.main_notice.title,
-            c.main_notice.number or "",
-            str(c.main_notice.issued),
-            str(off),
-            ", ".join(str(w.date) for w in c.working_weekends),
-            origin.name if origin else "",
+        rows.append(
+            [
+                str(y),
+                c.main_notice.title,
+                c.main_notice.number or "",
+                str(c.main_notice.issued),
+                str(off),
+                ", ".join(str(w.date) for w in c.working_weekends),
+                origin.name if origin else "",
+            ]
         )
-    console().print(t)
+    table(
+        console(),
+        ["year", "notice", "number", "issued", "days off", "in-lieu working weekends", "file"],
+        rows,
+        title="official calendar years",
+    )
     console().print(f"[dim]Add a year: put YYYY.yaml in {calendar_dirs(None)[0]} (docs/calendar.md).[/]")

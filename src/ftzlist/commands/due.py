@@ -30,6 +30,7 @@ from ftzlist.commands.common import (
     status_badge,
 )
 from ftzlist.errors import InputError
+from ftzlist.render.output import Column, panel, table
 
 
 def register(app: typer.Typer) -> None:
@@ -71,8 +72,7 @@ def due(
 ) -> None:
     """Everything falling due: overdue first, then by date; provisional dates marked. Beside the
     deadlines: exports inconsistent with their filing, and drift warnings (`filings drift`)."""
-    from rich.panel import Panel
-    from rich.table import Table
+    from rich.text import Text
 
     from ftzlist.filings.changes import DEFAULT_VOLUME_RATIO
     from ftzlist.filings.drift import as_json, register_drift
@@ -147,18 +147,20 @@ def due(
             else f"\n[magenta]No official calendar for {day.year}: every working-day count this year is provisional.[/]"
         )
     )
-    out.print(Panel(head, title="ftzlist due", expand=False))
+    panel(out, head, title="ftzlist due")
     if not rows:
         out.print("[green]Nothing is owed.[/]" + (f" (owner {escape(owner)})" if owner else ""))
-    table = Table(show_lines=False, header_style="bold", expand=False)
-    table.add_column("status", no_wrap=True)
-    table.add_column("due", no_wrap=True)
-    table.add_column("when", no_wrap=True, justify="right")
-    table.add_column("who", no_wrap=True)
-    table.add_column("filing", no_wrap=True)
-    table.add_column("handler / flow", overflow="fold")
-    table.add_column("what", overflow="fold", ratio=3)
-    table.add_column("basis", overflow="fold")
+    columns = [
+        Column("status", no_wrap=True),
+        Column("due", no_wrap=True),
+        Column("when", no_wrap=True, justify="right"),
+        Column("who", no_wrap=True),
+        Column("filing", no_wrap=True),
+        Column("handler / flow"),
+        Column("what"),
+        Column("basis"),
+    ]
+    cells = []
     notes: dict[str, int] = {}
     for r in rows:
         when = _when(r, day, cal)
@@ -172,18 +174,21 @@ def due(
         if r.provisional and r.provisional_reason:
             n = notes.setdefault(r.provisional_reason, len(notes) + 1)
             due_text += f" [magenta]\\[{n}][/]"
-        table.add_row(
-            status_badge(r),
-            due_text,
-            when,
-            who,
-            r.proceeding or "—",
-            escape(f"{r.handler} / {r.flow}"),
-            what,
-            escape(r.citation or ""),
+        cells.append(
+            [
+                Text.from_markup(status_badge(r)),
+                Text.from_markup(due_text),
+                Text.from_markup(when),
+                Text.from_markup(who),
+                r.proceeding or "—",
+                f"{r.handler} / {r.flow}",
+                Text.from_markup(what),
+                r.citation or "",
+            ]
         )
     if rows:
-        out.print(table)
+        # a Rich table only where every value fits whole; else records (issue 13 §6)
+        table(out, columns, cells, header_style="bold", expand=False)
     pending = [p for p in reg.pending() if handler is None or p[1].startswith(f"{handler} /")]
     if pending:
         out.print("[bold]Your next steps with no statutory date[/]")

@@ -194,7 +194,9 @@ def show(
 
 def _print_view(reg: Register, key: str, as_of: dt.date | None = None) -> None:
     from rich.markup import escape as esc
-    from rich.table import Table
+    from rich.text import Text
+
+    from ftzlist.render.output import table
 
     v = reg.show(key, as_of or today())
     out = console()
@@ -231,12 +233,22 @@ def _print_view(reg: Register, key: str, as_of: dt.date | None = None) -> None:
             )
         )
     if v.deadlines:
-        table = Table(show_header=True, box=None, padding=(0, 1))
-        for col in ("", "due", "who", "what"):
-            table.add_column(col)
-        for r in v.deadlines:
-            table.add_row(status_badge(r), date_cell(r.due_on, r.provisional), esc(r.actor), esc(r.title))
-        out.print(table)
+        table(
+            out,
+            ["", "due", "who", "what"],
+            [
+                [
+                    Text.from_markup(status_badge(r)),
+                    Text.from_markup(date_cell(r.due_on, r.provisional)),
+                    r.actor,
+                    r.title,
+                ]
+                for r in v.deadlines
+            ],
+            show_header=True,
+            box=None,
+            padding=(0, 1),
+        )
     for n in v.next_steps:
         out.print(f"  → next: {esc(n)}")
     for i in v.inconsistencies:
@@ -370,9 +382,10 @@ def change(
     actor: ActorOption = None,
 ) -> None:
     """Material change -> fresh application; otherwise a simplified change. Says which, and why."""
-    from rich.table import Table
+    from rich.text import Text
 
     from ftzlist.filings.changes import check_ratio
+    from ftzlist.render.output import table
 
     try:
         check_ratio(volume_ratio)
@@ -385,19 +398,23 @@ def change(
     out = console()
     colour = "red" if result.material else "green"
     out.print(f"[bold {colour}]{result.verdict}[/]")
-    table = Table(box=None, padding=(0, 1))
-    for col in ("", "trigger", "before", "after", "why", "basis"):
-        table.add_column(col, overflow="fold")
-    for r in result.reasons:
-        table.add_row(
-            "[red]material[/]" if r.material else "[green]minor[/]",
-            escape(r.trigger),
-            escape(str(r.before)),
-            escape(str(r.after)),
-            escape(r.why),
-            escape(r.citation),
-        )
-    out.print(table)
+    table(
+        out,
+        ["", "trigger", "before", "after", "why", "basis"],
+        [
+            [
+                Text("material", style="red") if r.material else Text("minor", style="green"),
+                r.trigger,
+                str(r.before),
+                str(r.after),
+                r.why,
+                r.citation,
+            ]
+            for r in result.reasons
+        ],
+        box=None,
+        padding=(0, 1),
+    )
     for n in result.notes:
         out.print(f"[dim]{escape(n)}[/]")
     if new_key and new_key != key:
@@ -467,12 +484,10 @@ def audit(
     db: DbOption = None,
 ) -> None:
     """The audit trail: who changed what, when, before and after."""
-    from rich.table import Table
+    from ftzlist.render.output import table as print_table
 
     reg = open_register(db)
-    t = Table(title="audit trail (latest first)")
-    for col in ("when", "who", "action", "row", "change"):
-        t.add_column(col, overflow="fold")
+    rows = []
     for e in reversed(reg.audit(table=table, row_id=row)[-limit:]):
         if e.before is None:
             what = "inserted"
@@ -482,10 +497,10 @@ def audit(
             what = "; ".join(
                 f"{k}: {e.before[k]} → {e.after[k]}" for k in e.after if e.before.get(k) != e.after[k]
             )
-        t.add_row(
-            f"{e.at:%Y-%m-%d %H:%M:%S}", escape(e.actor), e.action, f"{e.table_name}#{e.row_id}", escape(what)
-        )
-    console().print(t)
+        rows.append([f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, f"{e.table_name}#{e.row_id}", what])
+    print_table(
+        console(), ["when", "who", "action", "row", "change"], rows, title="audit trail (latest first)"
+    )
 
 
 @filings_app.command("verify")

@@ -11,7 +11,7 @@
         threshold: 100,000
         crossed on: 2025-05-14
 
-- `panel(console, body, title)`: a boxed note on a terminal, plain lines elsewhere.
+- `panel(console, body, title)`: a boxed note on a terminal where no word breaks, plain lines elsewhere.
 """
 
 from __future__ import annotations
@@ -146,13 +146,16 @@ def records(
 
 
 def panel(console: Console, body: Text | str, title: str | None = None) -> None:
-    """A boxed note on a terminal; without one, the title and the lines as they are.
+    """A boxed note on a terminal where it fits without breaking a word; otherwise (a narrow
+    terminal, a pipe) the title and the lines as they are.
     A `str` body is Rich markup written by us (escape user text in it)."""
     from rich.panel import Panel
     from rich.text import Text
 
-    if console.is_terminal:
-        console.print(Panel(body, title=title, expand=False))
+    box = Panel(body, title=title, expand=False)
+    shown = body if isinstance(body, Text) else Text.from_markup(body)
+    if console.is_terminal and fits(console, box, [shown, *([Text(title)] if title else [])]):
+        console.print(box)
         return
     if title:
         console.print(Text(title, style="bold"), soft_wrap=True)
