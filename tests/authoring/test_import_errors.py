@@ -452,3 +452,27 @@ def test_a_second_import_adds_to_the_registry_it_wrote(tmp_path: Path) -> None:
         "imported.otherland-ftz-2026",
     ]
     assert cli("lists", "validate", str(tmp_path / "b.yaml")).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("tier1", "ok"),
+    [("5万人以上", True), ("5万人以上（不含敏感个人信息）", False), ("5万人以上敏感个人信息", False)],
+)
+def test_bands_that_leave_persons_off_the_list_write_nothing(tmp_path: Path, tier1: str, ok: bool) -> None:
+    """A tier-1 band for one kind of personal information over a tier 2 for both: patients' health
+    data (sensitive) above 50,000 would match no row and be off the list, exempt (CBDF Art. 6) where
+    the table's tier 1 asks a security assessment. `lists validate` rejects such a list; the import
+    wrote it and said 0 rows not encoded. Now nothing is written and the row is named."""
+    rows = good_rows()
+    rows[1][7] = tier1
+    out = tmp_path / "out.yaml"
+    r = run_import(xlsx(tmp_path / "t.xlsx", rows), out, "--measures-set-no-pathway")
+    if ok:
+        assert r.exit_code == 0, r.output
+        assert cli("lists", "validate", str(out)).exit_code == 0
+        return
+    assert r.exit_code == 2, r.output
+    said = " ".join(r.output.split())
+    assert "sheet '清单', row 4" in said and "fall off the list" in said and "nothing written" in said
+    nothing_written(tmp_path, out)
+    assert not (tmp_path / "instruments.yaml").exists()

@@ -429,5 +429,36 @@ def _structure(doc: _Doc, lf: ListFile) -> None:
                 )
 
 
+def band_problems(lf: ListFile, text: str, where: str) -> list[str]:
+    """The band-group errors of a list not yet written (`lists import`): overlaps, gaps and a highest
+    band that ends short, as `lists validate` would report them, each naming the table row its item
+    was read from. `text` is the list file's YAML (for line numbers), `where` the file it would be."""
+    doc = _Doc(Path(where), text, parse(text, where))
+    _bands(doc, lf)
+    items = {it.id: it for it in lf.items}
+    out = []
+    for p in errors(doc.problems):
+        it = items.get(p.item or "")
+        if it is not None and _left_undetermined(lf, it):
+            continue  # a row not encoded covers it: the flows it could affect are undetermined
+        src = it.source if it is not None else None
+        place = f"sheet '{src.sheet}', row {src.row}: " if src is not None else ""
+        out.append(f"{place}{p.item}: {p.message}" if p.item else f"{place}{p.message}")
+    return out
+
+
+def _left_undetermined(lf: ListFile, it: Item) -> bool:
+    """A missing part that sets pathways covers the item's sectors and data class."""
+    for m in lf.coverage.missing:
+        if not m.affects_pathways:
+            continue
+        if m.sectors is not None and it.sectors is not None and not set(m.sectors) & set(it.sectors):
+            continue
+        if m.data_classes is not None and it.data_class is not None and it.data_class not in m.data_classes:
+            continue
+        return True
+    return False
+
+
 def errors(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]

@@ -173,6 +173,18 @@ def import_cmd(
             raise InputError(
                 "the imported list refers to ids the vocabulary lacks (a term-map typo?)", problems=problems
             )
+    text = None
+    if result.list_file is not None:
+        from ftzlist.authoring.validate import band_problems
+
+        text = _list_yaml(result, doc)
+        bands = band_problems(result.list_file, text, str(target))
+        if bands:  # a list `lists validate` rejects is not written (persons would fall off the list)
+            raise InputError(
+                f"{file}: the table's bands leave persons off the list or catch them twice; "
+                "nothing written (fix the rows named below)",
+                problems=bands,
+            )
     written: list[str] = []
     if result.proposals:
         output_path(proposals_path, inputs=inputs, force=force, what="proposed vocabulary")
@@ -182,7 +194,7 @@ def import_cmd(
         for entry in [result.instrument, *result.also_register]:
             if entry is not None:
                 written.append(_register(entry, target.parent / "instruments.yaml"))
-        write_text(target, _list_yaml(result, doc))
+        write_text(target, text or _list_yaml(result, doc))
         written.insert(0, str(target))
     _report(result, doc, written, as_json)
     raise typer.Exit(EXIT_INVALID if result.list_file is None else EXIT_OK)
