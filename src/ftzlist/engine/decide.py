@@ -652,6 +652,7 @@ class _Judge:
                 ev = Eval(lf, lf.off_list, Match(True, reason=message("check.off_list")), True)
                 reg.fired.append(ev)
                 reg.checks.append(self.check(ev, fact))
+                self._catch_all_floor(lf, fact, reg)
             self._coverage(lf, fact, reg)
             self._zone_band_stricter(lf, fact, reg)
         else:
@@ -659,6 +660,30 @@ class _Judge:
             self.layer(self.national, "base", fact, reg)
             self._coverage(self.national, fact, reg)
         return over, reg
+
+    def _catch_all_floor(self, lf: ListFile, fact: Fact, reg: Outcome) -> None:
+        """Name the list's reading when data is off the list only because a band of its own (which
+        it is below) keeps a catch-all band that would hold its count from applying."""
+        reading = lf.reading_on("catch_all_floor")
+        n = fact.data.persons
+        if reading is None or n is None or self.specific(lf, fact.data_class, fact) is not True:
+            return
+        held = [
+            it
+            for it in lf.items
+            if it.catch_all
+            and it.data_class == fact.data_class
+            and it.persons is not None
+            and it.persons.contains(n)
+            and self.state(lf, it, fact) is True
+        ]
+        if held:
+            reg.readings.append((lf.id, reading))
+            reg.notes.append(
+                f"{fact.key}: below the floor of the list's band for its own subject or scenario; "
+                f"{', '.join(it.id for it in held)} ({PATHWAY_LABEL[_strictest(it.pathway for it in held)]}) "
+                f"is not applied, so the data is off the list (reading {reading.id})"
+            )
 
     def _zone_band_stricter(self, lf: ListFile, fact: Fact, reg: Outcome) -> None:
         """Name the list's reading when its answer asks more than the national ladder would."""

@@ -456,14 +456,17 @@ class MissingPart(Strict):
     )
 
 
-ReadingPoint = Literal["first_day", "catalogue_scope", "zone_band_stricter"]
+ReadingPoint = Literal["first_day", "catalogue_scope", "zone_band_stricter", "catch_all_floor"]
 """Where the engine chooses between readings the text leaves open (issue 10 §5):
 - `first_day`: sources give two first days in force (`effective_from_dates`); between them the
   stricter of "in force" and "not yet in force" is given;
 - `catalogue_scope`: whether the list's important-data catalogue binds handlers of the zone in
   sectors the list does not cover;
 - `zone_band_stricter`: a band of the list that binds the handler asks more than the national
-  ladder would for the same data, and the list's band is applied."""
+  ladder would for the same data, and the list's band is applied;
+- `catch_all_floor`: a band of the list for the data's own subject (or scenario) catches it on all
+  but persons, its count is below that band's floor, and a catch-all band of the list whose range
+  holds the count is not applied: the data is off the list."""
 
 
 class Reading(Strict):
