@@ -11,6 +11,7 @@ import base64
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from ftzlist.law.reasons import said
 from ftzlist.reports import labels as T
 from ftzlist.reports.charts import Bar, headroom_png, series_png
 from ftzlist.reports.findings import (
@@ -27,7 +28,7 @@ from ftzlist.schema.common import PATHWAY_RANK, Pathway
 if TYPE_CHECKING:
     from ftzlist.law import Law
     from ftzlist.reports.model import ReportExtras
-    from ftzlist.schema.decision import DecisionSet, FlowDecision, Headroom
+    from ftzlist.schema.decision import DecisionSet, FlowDecision, Headroom, Message
     from ftzlist.schema.declaration import Declaration
 
 PATHWAY_ORDER = [
@@ -105,6 +106,12 @@ def _procedure(law: Law | None, list_id: str, proc_id: str | None, lang: T.Lang)
         "steps": steps,
         "citation": T.cite(proc.citation, lang),
     }
+
+
+def _said(msg: Message | None, fallback: str, lang: T.Lang) -> str:
+    """An engine sentence in the report's language (both, for a bilingual report), from the
+    catalogue of law/reasons.yaml; `fallback` (English) when there is no message."""
+    return T.pick((said(msg, fallback, "zh"), said(msg, fallback, "en")), lang)
 
 
 def undetermined_label(f: FlowDecision, lang: T.Lang) -> str:
@@ -217,7 +224,7 @@ def _flow(
                 "item": c.data_item or "",
                 "citation": T.cite(c.citation, lang),
                 "status": c.status,
-                "reason": c.reason,
+                "reason": _said(c.message, c.reason, lang),
             }
             for c in shown
         ],
@@ -227,9 +234,9 @@ def _flow(
             {"label": b.label, "note": b.note, "persons": b.persons, "limit": b.limit} for b in bars
         ],
         "headroom_png": headroom_png(bars) if bars else None,
-        "missing": [f"{m.field}: {m.why}" for m in f.missing],
-        "missing_facts": [f"{m.field}: {m.why}" for m in split_missing(f)[0]],
-        "missing_law": [f"{m.field}: {m.why}" for m in split_missing(f)[1]],
+        "missing": [f"{m.field}: {_said(m.message, m.why, lang)}" for m in f.missing],
+        "missing_facts": [f"{m.field}: {_said(m.message, m.why, lang)}" for m in split_missing(f)[0]],
+        "missing_law": [f"{m.field}: {_said(m.message, m.why, lang)}" for m in split_missing(f)[1]],
         "conflicts": [f"{', '.join(c.rules)} → {c.resolution}" for c in f.conflicts],
         "warnings": list(f.warnings),
         "alternatives": list(f.alternatives),
