@@ -151,7 +151,7 @@ def test_owner_filter_and_changes_are_audited(url):
     )
     assert {i["proceeding"] for i in data["items"]} == {"FJ-2026-0002"}
     code, out = cli("due", "--db", url, "--as-of", "2026-03-04", "--owner", "nobody")
-    assert code == 0 and "Nothing is owed." in out and "owner nobody" in out
+    assert code == 2 and "no filing has the owner 'nobody'" in out and "Nothing is owed" not in out
     code, out = cli("filings", "owner", "FJ-2026-0002", "--db", url)
     assert code == 2 and "or --clear" in out
     assert cli("filings", "owner", "FJ-2026-0002", "--clear", "--db", url)[0] == 0

@@ -224,3 +224,18 @@ def test_filings_screens_keep_every_value_whole_off_a_terminal(monkeypatch, tmp_
     assert "a-long-actor-name@compliance.example.com" in audit and "┃" not in audit
     years = run_main("calendar", "years").out
     assert "┃" not in years and "- year: " in years
+
+
+@pytest.mark.parametrize("span", ["99999999999999999999d", "999999w", "3000000m"])
+def test_due_within_beyond_the_calendar_is_bad_input_not_a_bug(monkeypatch, tmp_path, span):
+    _register_with_deadlines(monkeypatch, tmp_path)
+    r = run_main("due", "--within", span)
+    assert r.code == 2 and "--within" in r.err and "internal error" not in r.err
+
+
+def test_due_for_an_owner_nobody_is_is_an_error_not_nothing_owed(monkeypatch, tmp_path):
+    _register_with_deadlines(monkeypatch, tmp_path)
+    assert run_main("filings", "owner", "SH-2026-0002", "Li Wei").code == 0
+    assert "SH-2026-0002" in run_main("due", "--as-of", "2026-03-10", "--owner", "Li Wei").out
+    r = run_main("due", "--as-of", "2026-03-10", "--owner", "Li Wie")
+    assert r.code == 2 and "Li Wie" in r.err and "Nothing is owed" not in r.out

@@ -43,7 +43,15 @@ def parse_within(value: str) -> int:
     if not m:
         raise InputError(f"--within: '{value}' is not a span like 30d, 6w or 3m")
     n, unit = int(m.group(1)), m.group(2) or "d"
-    return n * {"d": 1, "w": 7, "m": 30}[unit]
+    days = n * {"d": 1, "w": 7, "m": 30}[unit]
+    if days > MAX_WITHIN_DAYS:
+        raise InputError(
+            f"--within: '{value}' is {days:,} days; the horizon is at most {MAX_WITHIN_DAYS:,} days (100 years)"
+        )
+    return days
+
+
+MAX_WITHIN_DAYS = 36_500  # a horizon past this would run off the calendar (dates end at 9999)
 
 
 def due(
@@ -83,8 +91,15 @@ def due(
         raise InputError("--format xlsx writes a workbook: name it with --out FILE")
     target = output_path(out_file, force=force, what=f"{fmt} file") if out_file is not None else None
     reg = open_register(db, lists, calendars, must_exist=True)
-    if handler is not None:
-        reg.list_proceedings(handler)  # an unknown handler is an error, not "Nothing is owed."
+    if handler is not None or owner is not None:
+        # an unknown handler or owner is an error, not "Nothing is owed."
+        known = reg.list_proceedings(handler)
+        if owner is not None and owner.strip() not in {p.owner for p in known}:
+            raise InputError(
+                f"--owner: no filing{f' of {handler}' if handler else ''} has the owner '{owner}' "
+                "(set one with `ftzlist filings owner KEY NAME`)"
+            )
+        owner = owner.strip() if owner is not None else None
     reg.refresh_deadlines()  # a calendar file added since the last run turns provisional dates final
     rows = [
         r
