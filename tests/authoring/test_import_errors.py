@@ -446,6 +446,8 @@ def test_a_second_import_adds_to_the_registry_it_wrote(tmp_path: Path) -> None:
         "--measures-set-no-pathway",
     )  # fmt: skip
     assert second.exit_code == 0, second.output
+    said = " ".join(second.output.split())
+    assert "(added imported.otherland-ftz-2026)" in said and "proposed vocabulary" not in said
     registry = yaml.safe_load((tmp_path / "instruments.yaml").read_text(encoding="utf-8"))
     assert [i["id"] for i in registry["instruments"]] == [
         "imported.testland-ftz-2026",

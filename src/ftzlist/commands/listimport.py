@@ -343,7 +343,10 @@ def _report(result, doc, written: list[str], as_json: bool) -> None:
         + (f"; kept from the base: {len(result.kept_from_base)} item(s)" if result.kept_from_base else "")
     )
     for w in written[1:]:
-        out.print(f"wrote {w}: {len(result.proposals)} proposed vocabulary entries to review")
+        if w.endswith(".proposed-vocabulary.yaml"):
+            out.print(f"wrote {w}: {len(result.proposals)} proposed vocabulary entries to review")
+        else:  # the instruments registry beside the list
+            out.print(f"wrote {w}")
     out.print(
         f"next: ftzlist lists validate {written[0]}; ftzlist lists export {lf.id} --lists {written[0]} --format xlsx"
     )
