@@ -478,3 +478,18 @@ def test_bands_that_leave_persons_off_the_list_write_nothing(tmp_path: Path, tie
     assert "sheet '清单', row 4" in said and "fall off the list" in said and "nothing written" in said
     nothing_written(tmp_path, out)
     assert not (tmp_path / "instruments.yaml").exists()
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_the_report_masks_identifiers_quoted_from_cells(tmp_path: Path, as_json: bool) -> None:
+    """A cell holding a phone number or a resident ID is quoted masked in the report (text and JSON),
+    as every other message is; the raw value was printed as it stood."""
+    rows = good_rows()
+    rows[2][3], rows[2][5] = "13800138000", "110101199003074258"
+    out = tmp_path / "out.yaml"
+    r = run_import(
+        xlsx(tmp_path / "t.xlsx", rows), out, "--measures-set-no-pathway", *(["--json"] if as_json else [])
+    )
+    assert r.exit_code == 0, r.output
+    assert "13800138000" not in r.output and "110101199003074258" not in r.output
+    assert "138*****000" in r.output and "row 4, column D" in r.output

@@ -293,6 +293,8 @@ def _proposals_yaml(proposals, file: Path) -> str:
 
 
 def _report(result, doc, written: list[str], as_json: bool) -> None:
+    from ftzlist.identifiers.masking import message  # a table cell quoted is masked like any message
+
     if as_json:
         payload = {
             "file": str(doc.path),
@@ -304,14 +306,14 @@ def _report(result, doc, written: list[str], as_json: bool) -> None:
                 {
                     "severity": p.severity,
                     "where": p.where,
-                    "text": p.text,
-                    "message": p.message,
+                    "text": message(p.text),
+                    "message": message(p.message),
                     "expected": p.expected,
                 }
                 for p in result.problems
             ],
             "proposals": [
-                {"kind": p.kind, "id": p.id, "zh": p.zh, "sector": p.sector, "rows": p.rows}
+                {"kind": p.kind, "id": p.id, "zh": message(p.zh), "sector": p.sector, "rows": p.rows}
                 for p in result.proposals
             ],
             "kept_from_base": result.kept_from_base,
@@ -327,10 +329,10 @@ def _report(result, doc, written: list[str], as_json: bool) -> None:
     for sev in ("error", "uncertain", "note"):
         for p in (q for q in result.problems if q.severity == sev):
             out.print(f"{labels[sev]}: ", end="")
-            out.print(str(p), markup=False, highlight=False)
+            out.print(message(str(p)), markup=False, highlight=False)
     for p in result.proposals:
         out.print(f"proposed {p.kind[:-1].replace('_', ' ')} [bold]{p.id}[/bold]: ", end="")
-        out.print(f"{p.zh} ({len(p.rows)} row(s))", markup=False, highlight=False)
+        out.print(f"{message(p.zh)} ({len(p.rows)} row(s))", markup=False, highlight=False)
     if result.list_file is None:
         out.print(f"[red]nothing written[/red]: {len(result.errors)} error(s) in {doc.path.name}")
         for w in written:
