@@ -1122,9 +1122,15 @@ def _obligations(
 def _obligations_of(
     j: _Judge, fact: Fact, fired: list[Eval], reg: Outcome, out: dict[str, ObligationOut]
 ) -> None:
+    top = _strictest(ev.item.pathway for ev in fired)
     for ev in fired:
         if ev.item.pathway == Pathway.exempt:
             continue
+        if (
+            top == Pathway.security_assessment
+            and ev.item.pathway == Pathway.standard_contract_or_certification
+        ):
+            continue  # the assessment covers this data's export: one mechanism (PIPL Art. 38)
         out.setdefault(
             ev.item.id,
             ObligationOut(
