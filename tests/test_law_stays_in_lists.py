@@ -35,11 +35,6 @@ KNOWN: dict[tuple[str, str], tuple[int, str, str]] = {
     ),
     ("excel/inventory.py", "pharma.rnd"): (1, "hardening", "an example id in an error message"),
     ("excel/layout.py", "xiamen"): (1, "hardening", "an example area in the template's help text"),
-    ("filings/exports.py", "fujian"): (
-        1,
-        "register",
-        "the Fujian Art. 15 incident duty cited in code (12 item 4)",
-    ),
 }
 
 

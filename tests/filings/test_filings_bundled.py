@@ -118,3 +118,88 @@ def test_provisional_deadline_becomes_final_when_the_year_is_added(db_url, tmp_p
     assert changed and changed[0].before["provisional"] is True and changed[0].after["provisional"] is False
     assert key
     r2.close()
+
+
+def _incident_row(reg, on):
+    [row] = [r for r in reg.due(on) if r.kind == "incident"]
+    return row
+
+
+def test_incident_duty_comes_from_the_fujian_list(breg):
+    """Fujian measures Art. 15 (report at once to the area agency) read from the list's procedure,
+    with the national duty (PIPL Art. 57, DSL Art. 29) beside it; due the day of discovery."""
+    breg.open_proceeding("acme", "pv", "fj.list_filing", d("2026-02-10"))
+    breg.record_incident("acme", "pv", d("2026-03-03"), "misdirected batch")
+    row = _incident_row(breg, d("2026-03-03"))
+    assert row.due_on == d("2026-03-03") and row.status == "due_today"
+    assert row.citation == "Fujian FTZ measures Art. 15; PIPL Art. 57; Data Security Law Art. 29"
+    assert "area implementing agency" in row.title and "at once" in row.title
+
+
+def test_incident_under_a_shanghai_proceeding_cites_no_fujian_article(breg):
+    """The Shanghai post-export report states no incident duty of its own: the national one binds."""
+    sh = next(
+        pid
+        for (lid, pid), e in breg.procedures.entries.items()
+        if e.procedure.model == "post_export_report" and lid.startswith("shanghai-ftz-2024")
+    )
+    breg.open_proceeding("acme", "pv", sh, d("2026-01-05"))
+    breg.record_incident("acme", "pv", d("2026-01-07"), "misdirected batch")
+    row = _incident_row(breg, d("2026-01-07"))
+    assert row.due_on == d("2026-01-07")
+    assert "fujian" not in row.citation.lower() and "Art. 15" not in row.citation
+    assert row.citation == "PIPL Art. 57; Data Security Law Art. 29"
+
+
+def test_incident_without_a_proceeding_takes_the_national_duty(breg):
+    breg.record_incident("acme", "pv", d("2026-05-04"), "lost laptop")
+    row = _incident_row(breg, d("2026-05-04"))
+    assert row.due_on == d("2026-05-04") and row.citation == "PIPL Art. 57; Data Security Law Art. 29"
+
+
+def test_incident_when_no_list_states_a_duty_is_due_at_once_and_says_why(db_url):
+    from ftzlist.filings.procedures import ProcedureBook
+
+    r = Register.open(db_url, calendar=bundled_calendar(), procedures=ProcedureBook([]), actor="tester")
+    try:
+        r.add_handler("acme", "Acme")
+        r.add_flow("acme", "pv")
+        r.record_incident("acme", "pv", d("2026-05-04"), "lost laptop")
+        row = _incident_row(r, d("2026-05-04"))
+        assert row.due_on == d("2026-05-04") and row.citation is None
+        assert "no list states the duty" in row.rule and "stricter" in row.rule
+    finally:
+        r.close()
+
+
+def test_every_bundled_step_has_a_role_and_registers_find_steps_by_it():
+    """Issue 12 item 4: steps are typed. Every bundled step says its role; each procedure that has a
+    validity period starts it at its `opinion` step; an `export` role is the export step."""
+    book = bundled_book()
+    for (list_id, pid), e in book.entries.items():
+        for s in e.procedure.steps:
+            assert s.role is not None, (list_id, pid, s.id)
+            assert (s.role == "export") == (s.id == "export"), (list_id, pid, s.id)
+        if e.procedure.validity is not None:
+            opinion = e.procedure.step_for("opinion")
+            assert opinion is not None and opinion.id == e.procedure.validity.from_step, (list_id, pid)
+
+
+def test_two_steps_of_one_role_are_refused():
+    from pydantic import ValidationError
+
+    from ftzlist.schema.lists import Procedure
+
+    step = {"name": {"zh": "备案", "en": "filing"}, "actor": "handler", "role": "filing"}
+    cite = {"instrument": "cn.cbdf", "ref": "Art. 1"}
+    with pytest.raises(ValidationError, match="more than one 'filing' step"):
+        Procedure.model_validate(
+            {
+                "id": "x",
+                "name": {"zh": "程序", "en": "procedure"},
+                "model": "pre_export_filing",
+                "serves": ["exempt"],
+                "steps": [{**step, "id": "a", "citation": cite}, {**step, "id": "b", "citation": cite}],
+                "citation": cite,
+            }
+        )

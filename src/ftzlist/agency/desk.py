@@ -265,11 +265,11 @@ class Desk:
         self.register.record_step(key, step_id, on, note=note)
 
     def opinion_step(self, p: Proceeding) -> Step:
-        """The agency step whose answers the list names (the opinion)."""
-        steps = [st for st in self.procedure(p).steps if st.actor == "authority" and st.outcomes]
-        if not steps:
+        """The procedure's `opinion` step (its role in the list), whose answers the list names."""
+        st = self.procedure(p).step_for("opinion")
+        if st is None or st.actor != "authority" or not st.outcomes:
             raise InputError(f"{p.key}: the list names no opinion kinds for {p.procedure_id}")
-        return steps[0]
+        return st
 
     def opinion_kinds(self, key: str) -> list[StepOutcome]:
         with self.reading() as s:

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ftzlist.calendar import WorkingCalendar
 from ftzlist.errors import InputError
 from ftzlist.filings import lifecycle as lc
 from ftzlist.filings.models import (
@@ -21,6 +22,30 @@ from ftzlist.filings.models import (
 from ftzlist.filings.proceedings import Proceedings
 from ftzlist.filings.store import LIVE
 from ftzlist.filings.views import ExportResult, InconsistencyView
+from ftzlist.schema.lists import IncidentDuty
+
+
+def incident_due(
+    calendar: WorkingCalendar, discovered_on: dt.date, duties: list[IncidentDuty]
+) -> tuple[dt.date, str]:
+    """(due day, rule text) of an incident report under `duties`: the earliest day any of them
+    gives; a duty with no `working_days` ("at once", 立即) is due the day of discovery. With no duty
+    stated the stricter reading is taken and said: due at once."""
+    if not duties:
+        return (
+            discovered_on,
+            "immediately: the day it is discovered (no list states the duty; stricter reading)",
+        )
+    days = [
+        discovered_on
+        if d.working_days is None
+        else calendar.add_working_days(discovered_on, d.working_days).date
+        for d in duties
+    ]
+    due = min(days)
+    if due == discovered_on:
+        return due, "immediately: the day it is discovered"
+    return due, f"within {min(d.working_days or 0 for d in duties)} working days of discovery"
 
 
 class Exports(Proceedings):
@@ -139,7 +164,11 @@ class Exports(Proceedings):
         self._write("resolve_inconsistency", fn)
 
     def record_incident(self, handler: str, flow: str, discovered_on: dt.date, description: str) -> int:
-        """A data-export security incident: to be reported at once (Fujian Art. 15)."""
+        """A data-export security incident, with its duty to report. The duty is the list's: the
+        live proceeding's procedure `incident` (e.g. Fujian measures Art. 15, to the area agency)
+        and the national list's in force (PIPL Art. 57, DSL Art. 29), all shown on one deadline,
+        due on the earliest day any of them gives ("at once" = the day it is discovered). When the
+        lists state none the report is still taken as due at once, and the deadline says so."""
         discovered_on = lc.as_date(discovered_on, "discovered_on")
 
         def fn(s: Session) -> int:
@@ -155,6 +184,12 @@ class Exports(Proceedings):
             )
             s.add(inc)
             s.flush()
+            duties = self.procedures.incident_duties(
+                discovered_on, self._procedure(live) if live is not None else None
+            )
+            due, rule = incident_due(self.calendar, discovered_on, duties)
+            at_once = " at once (立即报告)" if due == discovered_on else ""
+            to = "; ".join(f"{d.report_to.zh} / {d.report_to.en}" for d in duties)
             s.add(
                 Deadline(
                     owner=f"incident:{inc.id}",
@@ -165,13 +200,13 @@ class Exports(Proceedings):
                     step_id=None,
                     actor="handler",
                     optional=False,
-                    title=f"report security incident #{inc.id} at once (立即报告): {description}",
+                    title=f"report security incident #{inc.id}{at_once}{f' to {to}' if to else ''}: {description}",
                     opens_on=None,
-                    due_on=discovered_on,
+                    due_on=due,
                     provisional=False,
                     provisional_reason=None,
-                    rule="immediately: the day it is discovered",
-                    citation="Fujian FTZ negative-list measures Art. 15",
+                    rule=rule,
+                    citation="; ".join(str(d.citation) for d in duties) or None,
                     met_on=None,
                     closed=False,
                 )

@@ -78,15 +78,12 @@ def roots(procedure: Procedure) -> list[Step]:
     return [s for s in procedure.steps if s.after is None and s.id != EXPORT]
 
 
-APPLICATION_STEPS = ("application", "declaration")
-
-
 def opening_steps(procedure: Procedure) -> list[str]:
     """Steps recorded when a proceeding is opened: its roots (e.g. a self-assessment) and the
     application or declaration that follows them, if the procedure has one."""
     out = [s.id for s in roots(procedure)]
     for s in procedure.steps:
-        if s.id in APPLICATION_STEPS and s.id not in out and (s.after is None or s.after in out):
+        if s.role == "application" and s.id not in out and (s.after is None or s.after in out):
             out.append(s.id)
             break
     return out

@@ -223,7 +223,7 @@ class Inconsistency(Base):
 
 
 class Incident(Base):
-    """A data-export security incident; the duty is to report at once (Fujian Art. 15)."""
+    """A data-export security incident; its duty to report comes from the lists (`IncidentDuty`)."""
 
     __tablename__ = "incidents"
     id: Mapped[int] = mapped_column(primary_key=True)

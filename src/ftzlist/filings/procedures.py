@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ftzlist.errors import InputError
 from ftzlist.law import Vocabulary
-from ftzlist.schema.lists import ListFile, Procedure
+from ftzlist.schema.lists import IncidentDuty, ListFile, Procedure
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,17 @@ class ProcedureBook:
             spans = ", ".join(f"{e.list_id} from {e.effective_from}" for e in found)
             raise InputError(f"no list defining '{procedure_id}' is in force on {on} ({spans}); pass --list")
         return max(in_force, key=lambda e: e.effective_from)
+
+    def incident_duties(self, on: dt.date, procedure: Procedure | None = None) -> list[IncidentDuty]:
+        """The incident duties binding a flow on `on`: `procedure`'s own (a zone's, e.g. Fujian
+        measures Art. 15) and the `incident` of every national list in force that day (PIPL Art. 57,
+        DSL Art. 29), in that order. Empty when the lists state none."""
+        out = [procedure.incident] if procedure is not None and procedure.incident is not None else []
+        for lf in self.lists.values():
+            in_force = lf.effective_from <= on and (lf.effective_to is None or on <= lf.effective_to)
+            if lf.kind == "national" and in_force and lf.incident is not None and lf.incident not in out:
+                out.append(lf.incident)
+        return out
 
     def _known(self) -> list[str]:
         return [f"known: {', '.join(sorted({f'{p} ({lid})' for lid, p in self.entries}))}"]

@@ -25,7 +25,7 @@ from ftzlist.filings.models import (
     StepRecord,
 )
 from ftzlist.filings.store import LIVE
-from ftzlist.schema.lists import Procedure
+from ftzlist.schema.lists import Procedure, StepRole
 
 
 def _owner(name: str) -> str:
@@ -260,7 +260,7 @@ class Proceedings(Deadlines):
                 self._start_validity(s, p, proc, on)
             else:
                 p.state = "closed" if outcome == "not_applicable" else "refused"
-        elif proc.model == "standard_contract_filing" and step_id == proc.steps[-1].id:
+        elif proc.model == "standard_contract_filing" and target is not None and target.role == "filing":
             p.state = "active"
         s.flush()
         self._sync(s, p)
@@ -296,7 +296,7 @@ class Proceedings(Deadlines):
         def fn(s: Session) -> None:
             p = self._proceeding(s, key)
             proc = self._procedure(p)
-            sid = step_id or self._find_step(proc, ("filing", "declaration", "report"))
+            sid = step_id or self._step_for(proc, "filing")
             self._record(s, p, sid, on)
             self._store_filing(s, p, on, content, "filed")
 
@@ -335,12 +335,14 @@ class Proceedings(Deadlines):
         s.flush()
 
     @staticmethod
-    def _find_step(proc: Procedure, words: tuple[str, ...]) -> str:
-        for w in words:
-            for st in proc.steps:
-                if st.id == w or st.id.endswith(f"_{w}") or st.id.startswith(f"{w}_"):
-                    return st.id
-        raise InputError(f"procedure {proc.id}: name the step (steps: {', '.join(lc.recordable(proc))})")
+    def _step_for(proc: Procedure, role: StepRole) -> str:
+        """The id of the step playing `role` in `proc` (its list says so); asks for the step when none does."""
+        st = proc.step_for(role)
+        if st is None:
+            raise InputError(
+                f"procedure {proc.id} has no '{role}' step: name the step (steps: {', '.join(lc.recordable(proc))})"
+            )
+        return st.id
 
     def record_opinion(
         self,
@@ -360,7 +362,7 @@ class Proceedings(Deadlines):
             p = self._proceeding(s, key)
             proc = self._procedure(p)
             sid = step_id or (proc.validity.from_step if proc.validity else None)
-            sid = sid or self._find_step(proc, ("opinion", "assessment", "result"))
+            sid = sid or self._step_for(proc, "opinion")
             self._record(s, p, sid, on, outcome=outcome, note=note)
             s.add(
                 Opinion(

@@ -245,12 +245,37 @@ class StepOutcome(Strict):
     citation: Citation
 
 
+StepRole = Literal[
+    "preparation",
+    "application",
+    "notice",
+    "review",
+    "filing",
+    "opinion",
+    "export",
+    "update",
+    "request",
+]
+"""What a procedure step is, typed so the register never reads meaning from step ids:
+`preparation` (a self-assessment, an impact assessment, a commitment, a contract taking effect),
+`application` (the application or declaration that opens a proceeding), `notice` (an authority's
+notice of its review), `review` (a completeness check, an acceptance), `filing` (the handler files
+the content: a filing, a post-export report), `opinion` (the authority's answer or assessment
+result), `export` (the export itself, recorded as an export), `update` (a later update of the
+filing), `request` (a right the handler may use, e.g. re-evaluation)."""
+
+
 class Step(Strict):
-    """A step of a procedure. `after` names the step (or event) whose day starts the count."""
+    """A step of a procedure. `after` names the step (or event) whose day starts the count.
+    `role` says what the step is (`StepRole`); the register finds the filing and opinion steps,
+    and the application recorded when a proceeding opens, by role."""
 
     id: Id
     name: Text
     actor: Literal["handler", "authority"]
+    role: StepRole | None = Field(
+        None, description="What the step is; the register finds filing/opinion/application steps by it."
+    )
     after: Id | None = None
     working_days: int | None = Field(None, ge=1, description="Within this many working days after `after`.")
     before_export: bool = False
@@ -260,6 +285,18 @@ class Step(Strict):
     outcomes: list[StepOutcome] = Field(
         default_factory=list, description="The kinds of answer an authority's step gives (opinion kinds)."
     )
+    citation: Citation
+
+
+class IncidentDuty(Strict):
+    """The duty to report a data-export security incident (e.g. Fujian measures Art. 15: take
+    remedial measures and report at once to the area implementing agency; PIPL Art. 57 / DSL
+    Art. 29 nationally). `working_days` None = at once: due the day the incident is discovered.
+    `reading` states the interpretation taken where the text is unclear."""
+
+    report_to: Text
+    working_days: int | None = Field(None, ge=1, description="None = at once (the day it is discovered).")
+    reading: str | None = None
     citation: Citation
 
 
@@ -364,7 +401,23 @@ class Procedure(Strict):
     renewal: Renewal | None = None
     changes: list[ChangeTrigger] = Field(default_factory=list)
     agency: AgencyDesk | None = Field(None, description="Who receives the proceeding on the other side.")
+    incident: IncidentDuty | None = Field(
+        None, description="The incident duty the list attaches to a proceeding under this procedure."
+    )
     citation: Citation
+
+    @model_validator(mode="after")
+    def _one_step_per_role(self) -> Procedure:
+        once = ("application", "filing", "opinion", "export")
+        for role in once:
+            ids = [s.id for s in self.steps if s.role == role]
+            if len(ids) > 1:
+                raise ValueError(f"procedure {self.id}: more than one '{role}' step: {', '.join(ids)}")
+        return self
+
+    def step_for(self, role: StepRole) -> Step | None:
+        """The step playing `role` in this procedure, or None when the list names none."""
+        return next((s for s in self.steps if s.role == role), None)
 
     def trigger_for(self, kind: ChangeKind) -> ChangeTrigger | None:
         """The first change trigger that covers `kind`, or None when the list names none."""
@@ -587,6 +640,11 @@ class ListFile(Strict):
     items: list[Item]
     obligations: list[Obligation] = Field(default_factory=list)
     procedures: list[Procedure] = Field(default_factory=list)
+    incident: IncidentDuty | None = Field(
+        None,
+        description="The incident duty binding every handler while the list is in force (national list);"
+        " a zone procedure's own duty is added to it.",
+    )
     catalogue: list[CatalogueEntry] = Field(default_factory=list)
     provisions: list[Provision] = Field(default_factory=list)
     readings: list[Reading] = Field(
