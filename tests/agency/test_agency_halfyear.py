@@ -58,7 +58,7 @@ def known(tmp_path_factory):
     reg.record_export(
         "acme", "crm", D(2026, 3, 2), persons=150, records=500, data_items=["subject_id", "passport_no"]
     )
-    check = xm.spot_check(a, D(2026, 3, 10), D(2026, 2, 1), D(2026, 3, 31))
+    check = xm.spot_check(a, D(2026, 3, 10), D(2026, 2, 1), D(2026, 3, 9))
     rectify, suspend = xm.conclude(
         check, D(2026, 3, 12), "inconsistent", orders=[("rectify", D(2026, 4, 30)), ("suspend", None)]
     )

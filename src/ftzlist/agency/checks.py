@@ -7,7 +7,9 @@ persons) or from the exports recorded in the register. Recorded exports are not 
 across exports, so their persons are a range: at least the largest single export, at most the sum.
 Reading taken (agency.persons-range): a figure above the filed scale at the lower bound is a
 discrepancy; above it only at the upper bound it is listed as `possible` (a count run settles it),
-never dropped.
+never dropped. An export recorded without its persons leaves the upper bound unknown: the
+persons are then listed as a `possible` discrepancy (reading agency.persons-unknown), never taken
+as within the filing.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class Observed:
     records: int | None = None
     recipients: frozenset[tuple[str | None, str | None]] = frozenset()
     exports: int = 0
+    persons_unknown: int = 0  # exports recorded without their persons
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -84,6 +87,18 @@ def compare(filing: dict[str, Any], obs: Observed) -> list[dict[str, Any]]:
                 certain=False,
             )
         )
+    elif persons is not None and obs.persons_unknown:
+        out.append(
+            discrepancy(
+                "persons",
+                persons,
+                None if obs.persons_min is None else [obs.persons_min, None],
+                f"{obs.persons_unknown} of {obs.exports} recorded export(s) do not say how many persons: "
+                f"the persons exported are unknown (at least {obs.persons_min or 0:,}), {persons:,} filed: "
+                "run a count over the logs to settle it (reading agency.persons-unknown)",
+                certain=False,
+            )
+        )
     records = filing.get("records")
     if records is not None and obs.records is not None and obs.records > records:
         out.append(
@@ -115,7 +130,8 @@ def from_exports(rows: list[Any], flow_scenario: str | None) -> Observed:
         scenarios=frozenset({flow_scenario} if flow_scenario and rows else set()),
         data_items=frozenset(d for r in rows for d in r.data_items),
         persons_min=max(persons) if persons else None,
-        persons_max=sum(persons) if persons else None,
+        persons_max=sum(persons) if persons and len(persons) == len(rows) else None,
+        persons_unknown=len(rows) - len(persons),
         records=sum(records) if records else None,
         recipients=frozenset(
             (r.recipient_name, r.recipient_country) for r in rows if r.recipient_name or r.recipient_country

@@ -451,6 +451,11 @@ class Desk:
         )
         if period_to < period_from:
             raise InputError(f"period: {period_from} to {period_to} ends before it starts")
+        if on < period_to:
+            raise InputError(
+                f"spot-check on {on}: the period checked ends on {period_to}; exports after the check "
+                "are unknown, so the period cannot be checked before it ends"
+            )
         with self._session("agency_spot_check") as s:
             p = self._proceeding(s, key)
             scope = self._mine(s, p)
@@ -508,7 +513,8 @@ class Desk:
         """Record a spot-check's outcome (`consistent`, `inconsistent`, `serious`) and the orders
         that follow, each an id of the list's `agency.orders` with its date where the order needs one.
         Each dated order becomes a deadline on the handler's side as well (the register's `due`).
-        A check that found a certain discrepancy cannot be concluded `consistent`."""
+        A check that found any discrepancy, certain or possible, cannot be concluded `consistent`
+        (a possible one is settled by a check on a count run, never by calling it consistent)."""
         on = lc.as_date(on, "on")
         if outcome not in OUTCOMES:
             raise InputError(f"outcome '{outcome}'", problems=[f"one of: {', '.join(OUTCOMES)}"])
@@ -523,10 +529,18 @@ class Desk:
                 raise InputError(f"spot-check #{check_id} was concluded on {sc.concluded_on}: {sc.outcome}")
             if on < sc.checked_on:
                 raise InputError(f"outcome on {on} is before the check ({sc.checked_on})")
-            if outcome == "consistent" and any(d["certain"] for d in sc.discrepancies):
+            if outcome == "consistent" and sc.discrepancies:
+                possible = sum(not d["certain"] for d in sc.discrepancies)
                 raise InputError(
-                    f"spot-check #{check_id} found {sum(d['certain'] for d in sc.discrepancies)} discrepancy(ies): "
-                    "it cannot be concluded consistent"
+                    f"spot-check #{check_id} found {len(sc.discrepancies)} discrepancy(ies)"
+                    + (f", {possible} of them possible (not yet settled)" if possible else "")
+                    + ": it cannot be concluded consistent",
+                    problems=[
+                        "a possible discrepancy is settled by a new spot-check on a count run over the "
+                        "handler's logs (count_run_id), not by calling it consistent"
+                    ]
+                    if possible
+                    else [],
                 )
             known = {o.id: o for o in desk.orders}
             ids = []
