@@ -131,3 +131,20 @@ def test_queue_report_and_packages(tmp_path):
     ]:
         r = cli(*args)
         assert r.returncode == 2 and words in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
+
+
+def test_a_register_that_does_not_exist_is_an_error_not_an_empty_desk(tmp_path):
+    """A mistyped --db showed an empty queue ('nothing open', exit 0) and created an empty register;
+    the report would have been all zeros. Queue, report and package export only read a register."""
+    db = tmp_path / "typo.sqlite3"
+    url = f"sqlite:///{db}"
+    for args in (
+        ("agency", "queue", "--area", "fujian-ftz/xiamen", "--today", "2026-03-16"),
+        ("agency", "report", "--area", "fujian-ftz/xiamen", "--half", "2026H1", "--out", str(tmp_path)),
+        ("agency", "package", "export", "FJ-2026-0001", "--out", str(tmp_path / "p.zip")),
+    ):
+        r = cli(*args, "--db", url)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert "no register at" in r.stderr and "Traceback" not in r.stderr
+        assert not db.exists()
+    assert not any(tmp_path.iterdir())  # no register, no report file, no package

@@ -39,11 +39,14 @@ def register(app: typer.Typer) -> None:
     app.add_typer(agency_app, name="agency")
 
 
-def _desk(db, lists, calendars, actor, area):
+def _desk(db, lists, calendars, actor, area, *, must_exist=True):
+    """The desk `area` on the register at `db`. Queue and report only read a register: one that
+    does not exist is an error (a mistyped --db would show an empty queue and an all-zero report),
+    never a new empty register; a package import may start one (`must_exist=False`)."""
     from ftzlist.agency.desk import Desk, parse_scope
 
     the_law = law(lists)
-    reg = open_register(db, lists, calendars, actor)
+    reg = open_register(db, lists, calendars, actor, must_exist=must_exist)
     return Desk(reg, the_law, parse_scope(area, the_law))
 
 
@@ -129,7 +132,7 @@ def package_export(
     from ftzlist.agency.package import export_package
 
     target = output_path(out, force=force, what="package")
-    reg = open_register(db, lists, calendars)
+    reg = open_register(db, lists, calendars, must_exist=True)
     with replacing(target) as tmp:
         export_package(reg, key, tmp)
     console(stderr=True).print(f"wrote {target}")
@@ -150,6 +153,6 @@ def package_import(
 
     if not path.is_file():
         raise InputError("no such file", where=str(path))
-    desk = _desk(db, lists, calendars, actor, area)
+    desk = _desk(db, lists, calendars, actor, area, must_exist=False)
     key = import_package(desk, path.read_bytes(), where=str(path))
     typer.echo(key)
