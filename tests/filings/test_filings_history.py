@@ -117,6 +117,40 @@ def test_replace_over_a_unique_key_with_a_new_id(full, table, key):
     refused(full, f"INSERT INTO {table} ({cols}) {copy} ON CONFLICT ({key}) DO NOTHING")
 
 
+MUTABLE_TABLES = sorted(set(GUARDED_TABLES) - set(APPEND_ONLY_TABLES))
+
+
+@pytest.mark.parametrize("table", MUTABLE_TABLES)
+def test_an_update_cannot_give_a_row_another_id(full, table):
+    """A row whose id changes is a row removed and another added; SQLite's `UPDATE OR REPLACE`
+    onto an id in use deletes the row holding it without firing a delete trigger."""
+    rid = first_id(full, table)
+    col = a_column(table)
+    refused(full, f"UPDATE {table} SET id = id + 1000 WHERE id = {rid}")
+    if full.engine.dialect.name == "sqlite":
+        refused(full, f"UPDATE OR REPLACE {table} SET id = id + 1000, {col} = {col} WHERE id = {rid}")
+
+
+def test_update_or_replace_cannot_remove_the_row_holding_a_key(full):
+    """`UPDATE OR REPLACE handlers SET key = 'acme' WHERE key = 'beta'` deleted handler acme (issue 11,
+    red team R1): the REPLACE conflict resolution fires no delete trigger on SQLite."""
+    full.add_handler("beta", "Beta")
+    full.add_flow("beta", "hr")
+    other = full.open_proceeding("beta", "hr", "fj.list_filing", d("2026-03-02"))
+    assert verify(full.engine).ok
+    first = first_id(full, "proceedings")
+    with full.engine.connect() as c:
+        acme = c.scalar(text("SELECT id FROM handlers WHERE key = 'acme'"))
+        beta = c.scalar(text("SELECT id FROM handlers WHERE key = 'beta'"))
+        first_key = c.scalar(text(f"SELECT key FROM proceedings WHERE id = {first}"))
+    verb = "UPDATE OR REPLACE" if full.engine.dialect.name == "sqlite" else "UPDATE"
+    match = "refused" if verb != "UPDATE" else "refused|duplicate key|unique"
+    refused(full, f"{verb} handlers SET key = 'acme' WHERE key = 'beta'", match)
+    refused(full, f"{verb} flows SET handler_id = {acme} WHERE handler_id = {beta}", match)
+    refused(full, f"{verb} proceedings SET key = '{first_key}' WHERE key = '{other}'", match)
+    refused(full, f"{verb} handlers SET id = {acme} WHERE id = {beta}", match)
+
+
 @pytest.mark.parametrize("table", GUARDED_TABLES)
 def test_postgres_refuses_truncate(full, table):
     if full.engine.dialect.name != "postgresql":
@@ -195,15 +229,17 @@ def restore_guards(reg) -> None:
 
         with reg.engine.begin() as c, Operations.context(MigrationContext.configure(c)):
             _guards_module().create_guards("sqlite")
+            _guards_module("a001")._guards("sqlite")
+            _guards_module("0004").create_guards("sqlite")
 
 
-def _guards_module():
+def _guards_module(revision: str = "0003"):
     import importlib.util
 
     from ftzlist.filings.db import MIGRATIONS
 
-    path = next((MIGRATIONS / "versions").glob("0003_*.py"))
-    spec = importlib.util.spec_from_file_location("m0003", path)
+    path = next((MIGRATIONS / "versions").glob(f"{revision}_*.py"))
+    spec = importlib.util.spec_from_file_location(f"m{revision}", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -230,6 +266,22 @@ def test_verify_finds_rewrites_made_round_the_guards(full, sql, expect):
         assert any("trigger ftzlist_" in p and "is missing" in p for p in found)
         restore_guards(full)
         assert not any("trigger" in p for p in problems(full))
+
+
+def test_verify_finds_a_guard_that_fires_only_in_replica_sessions(full):
+    """PostgreSQL: `ENABLE REPLICA TRIGGER` leaves the trigger 'enabled' in the catalogue but it
+    fires only in replica sessions, never for an ordinary client (red team R2)."""
+    if full.engine.dialect.name != "postgresql":
+        pytest.skip("trigger firing modes are PostgreSQL's")
+    with full.engine.begin() as c:
+        c.exec_driver_sql("ALTER TABLE audit_log ENABLE REPLICA TRIGGER ftzlist_audit_log_no_rewrite")
+    found = problems(full)
+    assert found == [
+        "audit_log: trigger ftzlist_audit_log_no_rewrite fires only in replica sessions: rewrites are not refused"
+    ]
+    with full.engine.begin() as c:
+        c.exec_driver_sql("ALTER TABLE audit_log ENABLE TRIGGER ftzlist_audit_log_no_rewrite")
+    assert verify(full.engine).ok
 
 
 def test_verify_finds_an_audit_entry_changed_or_removed(full):
@@ -289,6 +341,13 @@ def test_guard_sets_agree_with_the_migration():
     mod = _guards_module()
     assert set(mod.APPEND_ONLY) == set(APPEND_ONLY_TABLES)
     assert set(mod.TABLES) == set(GUARDED_TABLES) == {t.name for t in Base.metadata.sorted_tables}
+    from ftzlist.agency import models as desk
+    from ftzlist.filings import verify as v
+
+    later = _guards_module("0004")
+    assert set(later.UPDATED) == set(MUTABLE_TABLES) | set(desk.MUTABLE_TABLES)
+    assert (v.DESK_APPEND_ONLY, v.DESK_UPDATED) == (desk.APPEND_ONLY_TABLES, desk.MUTABLE_TABLES)
+    assert set(later.AGENCY) == set(desk.APPEND_ONLY_TABLES + desk.MUTABLE_TABLES)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -9,7 +9,8 @@ Four checks, on one consistent read of the database:
    every row of every register table must equal it. A row changed, added or removed by anything but
    the register (raw SQL, another tool, triggers disabled) differs from its image.
 3. Decision snapshots: each one's content against its `sha256`.
-4. The guards: the triggers that refuse rewrites (migration 0003) are all present and enabled.
+4. The guards: the triggers that refuse rewrites (migrations 0003, a001, 0004; the agency desk's
+   tables too) are all present and fire for every client (not disabled, not replica-only).
 
 An optional anchor (`seq:sha256`, printed by an earlier verify and kept elsewhere, e.g. in an
 evidence bundle) must still be in the chain: that catches the one rewrite the chain cannot see on
@@ -262,8 +263,14 @@ def _check_snapshots(conn: Connection, report: VerifyReport) -> None:
             )
 
 
+DESK_APPEND_ONLY = ("agency_addresses", "agency_reports")
+DESK_UPDATED = ("agency_spot_checks", "agency_orders")
+"""The agency desk's tables (`ftzlist.agency.models`, migration a001), which share the register's
+database and its guards."""
+
+
 def expected_guards(dialect: str) -> dict[str, str]:
-    """Trigger name -> table, as migration 0003 creates them."""
+    """Trigger name -> table, as migrations 0003, a001 and 0004 create them."""
     out = {}
     append_only = {m.__tablename__ for m in APPEND_ONLY}
     for model in GUARDED:
@@ -273,6 +280,14 @@ def expected_guards(dialect: str) -> dict[str, str]:
             if dialect == "postgresql"
             else ("no_overwrite", "no_delete", *(("no_update",) if t in append_only else ()))
         )
+        if t not in append_only:
+            names = (*names, "no_replace")
+        out.update({f"ftzlist_{t}_{n}": t for n in names})
+    for t in DESK_APPEND_ONLY + DESK_UPDATED:
+        names = ("no_overwrite", "no_delete")
+        names += ("no_update",) if t in DESK_APPEND_ONLY else ("no_replace",)
+        if dialect == "postgresql":
+            names += ("no_truncate",)
         out.update({f"ftzlist_{t}_{n}": t for n in names})
     return out
 
@@ -283,7 +298,8 @@ def _check_guards(conn: Connection, report: VerifyReport) -> None:
         rows = conn.exec_driver_sql(
             "SELECT tgname, tgenabled FROM pg_trigger WHERE NOT tgisinternal AND starts_with(tgname, 'ftzlist_')"
         ).all()
-        present = {name: enabled != "D" for name, enabled in rows}
+        # 'O' fires in ordinary sessions, 'A' always; 'D' never, 'R' only in replica sessions
+        present = {name: {"O": True, "A": True, "R": "replica"}.get(enabled, False) for name, enabled in rows}
     elif dialect == "sqlite":
         rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").all()
         present = {r[0]: True for r in rows}
@@ -293,6 +309,15 @@ def _check_guards(conn: Connection, report: VerifyReport) -> None:
         if name not in present:
             report.problems.append(
                 Problem("guard", table, None, f"trigger {name} is missing: rewrites are not refused")
+            )
+        elif present[name] == "replica":
+            report.problems.append(
+                Problem(
+                    "guard",
+                    table,
+                    None,
+                    f"trigger {name} fires only in replica sessions: rewrites are not refused",
+                )
             )
         elif not present[name]:
             report.problems.append(
