@@ -217,3 +217,13 @@ def test_verify_and_resolve_from_the_command_line(cli, tmp_path):
         c.execute("UPDATE proceedings SET state = 'refused'")
     out = cli("filings", "verify", code=1)
     assert "1 problem(s)" in out and "proceedings#1: changed outside ftzlist" in out and "state" in out
+
+
+@pytest.mark.parametrize("command", [["verify"], ["list"], ["show", "FJ-2026-0001"], ["audit"]])
+def test_reading_commands_refuse_a_register_that_is_not_there(cli, tmp_path, command):
+    """`filings verify --db` with a mistyped path created an empty register there and said
+    "history whole", exit 0 (red team R4): a check of nothing passed as a check."""
+    missing = tmp_path / "typo" / "register.sqlite3"
+    with pytest.raises(InputError, match="no register at"):
+        cli("filings", *command, "--db", f"sqlite:///{missing}")
+    assert not missing.exists() and not missing.parent.exists()

@@ -166,7 +166,7 @@ def list_(
 
     from ftzlist.render.output import table
 
-    reg = open_register(db, lists, calendars)
+    reg = open_register(db, lists, calendars, must_exist=True)
     rows = []
     for v in reg.list_proceedings(handler):
         until = (
@@ -188,7 +188,7 @@ def show(
     calendars: CalendarsOption = None,
 ) -> None:
     """One proceeding: steps, what was filed, opinions, exports, deadlines, next steps."""
-    reg = open_register(db, lists, calendars)
+    reg = open_register(db, lists, calendars, must_exist=True)
     _print_view(reg, key, parse_date(as_of) if as_of else today())
 
 
@@ -486,7 +486,7 @@ def audit(
     """The audit trail: who changed what, when, before and after."""
     from ftzlist.render.output import table as print_table
 
-    reg = open_register(db)
+    reg = open_register(db, must_exist=True)
     rows = []
     for e in reversed(reg.audit(table=table, row_id=row)[-limit:]):
         if e.before is None:
@@ -526,7 +526,7 @@ def verify(
     if fmt not in ("table", "json"):
         raise InputError(f"--format: '{fmt}' is not one of table, json")
     wanted = Anchor.parse(anchor) if anchor else None
-    reg = open_register(db)
+    reg = open_register(db, must_exist=True)
     report = run_verify(reg.engine, anchor=wanted)
     if fmt == "json":
         typer.echo(
