@@ -296,6 +296,42 @@ def test_verify_finds_an_audit_entry_changed_or_removed(full):
     assert n > 6
 
 
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("table", ["audit_log", "decision_snapshots"])
+def test_verify_reports_a_dropped_table_instead_of_failing(backend, table, tmp_path):
+    """`DROP TABLE audit_log CASCADE` made verify fail with an internal error, exit 3 (red team R5):
+    the history is gone, which is what verify exists to say. (Its own database: the shared
+    PostgreSQL test database keeps its tables.)"""
+    from filings_support import bundled_book, create_pg_db, drop_pg_db, pg_available
+
+    from ftzlist.calendar import bundled_calendar
+    from ftzlist.filings.register import Register
+
+    name = None
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    elif not pg_available():
+        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+    else:
+        name, url = create_pg_db()
+    reg = Register.open(url, calendar=bundled_calendar(), procedures=bundled_book(), actor="t")
+    try:
+        reg.add_handler("acme", "Acme")
+        reg.add_flow("acme", "hr")
+        assert verify(reg.engine).ok
+        with reg.engine.begin() as c:
+            c.exec_driver_sql(f"DROP TABLE {table}" + (" CASCADE" if backend == "postgres" else ""))
+        found = problems(reg)
+        assert f"{table}: table is missing (dropped outside ftzlist)" in found, found
+        assert any(p.startswith(f"{table}: trigger ftzlist_{table}_") for p in found), found
+        if table == "audit_log":
+            assert any("row has no audit entry" in p for p in found), found
+    finally:
+        reg.close()
+        if name:
+            drop_pg_db(name)
+
+
 def test_verify_finds_a_forged_entry_appended_at_the_end(full):
     """Appending is allowed by the triggers; an entry not made by the register breaks the chain."""
     with full.engine.begin() as c:

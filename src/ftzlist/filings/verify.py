@@ -88,9 +88,15 @@ def verify(engine: Engine, *, anchor: Anchor | None = None, max_problems: int = 
     conn_opts = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     with engine.connect().execution_options(**conn_opts) as conn, conn.begin():
         tables = _tables(conn)
-        images = _check_chain(conn, report, anchor, tables)
-        _check_rows(conn, report, images, tables)
-        _check_snapshots(conn, report)
+        existing = set(inspect(conn).get_table_names())
+        if AuditEntry.__tablename__ in existing:
+            images = _check_chain(conn, report, anchor, tables)
+        else:
+            images = {}
+            report.problems.append(_missing(AuditEntry.__tablename__))
+        _check_rows(conn, report, images, tables, existing)
+        if DecisionSnapshot.__tablename__ in existing:
+            _check_snapshots(conn, report)
         _check_guards(conn, report)
     if len(report.problems) > max_problems:
         more = len(report.problems) - max_problems
@@ -191,17 +197,21 @@ def _image(table: Table | None, values: dict) -> dict:
     return {c.name: canonical_value(c.type, values.get(c.name)) for c in table.columns}
 
 
+def _missing(table: str) -> Problem:
+    return Problem("row", table, None, "table is missing (dropped outside ftzlist)")
+
+
 def _check_rows(
     conn: Connection,
     report: VerifyReport,
     images: dict[tuple[str, int], tuple[int, str | None]],
     tables: dict[str, Table],
+    existing: set[str],
 ) -> None:
     seen: set[tuple[str, int]] = set()
-    existing = set(inspect(conn).get_table_names())
     for name, table in sorted(tables.items()):
         if name not in existing:
-            report.problems.append(Problem("row", name, None, "table is missing (dropped outside ftzlist)"))
+            report.problems.append(_missing(name))
             continue
         report.tables += 1
         for row in conn.execute(select(table)).mappings():
